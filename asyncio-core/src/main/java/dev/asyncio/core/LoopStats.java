@@ -1,0 +1,36 @@
+package dev.asyncio.core;
+
+/**
+ * A consistent snapshot of an {@link EventLoop}'s counters.
+ *
+ * <p>Every snapshot balances exactly, even while tasks come and go: {@code created == completed + failed + cancelled
+ * + active + pending}, and no count is negative.
+ *
+ * @param created tasks created since the loop started
+ * @param started tasks whose body started
+ * @param completed tasks that ended {@code COMPLETED}
+ * @param failed tasks that ended {@code FAILED}
+ * @param cancelled tasks that ended {@code CANCELLED}
+ * @param active tasks {@code RUNNING} now
+ * @param pending tasks {@code PENDING} now (waiting for admission or for their thread)
+ * @param peakActive the highest number of tasks that ran at once
+ * @param activeTimers timers scheduled and not yet fired (one-shot) or deleted (periodic)
+ * @param activeScopes cancellation scopes open now, the root scope included
+ */
+public record LoopStats(
+        long created,
+        long started,
+        long completed,
+        long failed,
+        long cancelled,
+        long active,
+        long pending,
+        long peakActive,
+        long activeTimers,
+        long activeScopes) {
+
+    /** {@return tasks not yet terminal: {@code active + pending}} */
+    public long live() {
+        return active + pending;
+    }
+}

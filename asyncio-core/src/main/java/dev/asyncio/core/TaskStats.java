@@ -1,0 +1,29 @@
+package dev.asyncio.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A snapshot of one task's timing.
+ *
+ * @param id the task's id
+ * @param name the task's name
+ * @param state the state when the snapshot was taken
+ * @param createdAt when the task was created
+ * @param startedAt when its body started, or null if it has not (yet)
+ * @param completedAt when it became terminal, or null if it has not (yet)
+ * @param waitTime the time it spent {@code PENDING} before it started or was cancelled, null until known
+ * @param duration the time from start to end, null unless the task started and ended
+ * @param hasException whether the task ended with an exception (failed or cancelled)
+ */
+public record TaskStats(
+        long id,
+        String name,
+        TaskState state,
+        Instant createdAt,
+        @Nullable Instant startedAt,
+        @Nullable Instant completedAt,
+        @Nullable Duration waitTime,
+        @Nullable Duration duration,
+        boolean hasException) {}

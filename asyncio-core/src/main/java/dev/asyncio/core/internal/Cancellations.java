@@ -1,0 +1,77 @@
+package dev.asyncio.core.internal;
+
+import dev.asyncio.exception.TaskCancelledException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How the calling thread learns that it is cancelled: by its task's request, by a cancelled scope around it, or by an
+ * interrupt. Every blocking call of the runtime checks here before it blocks and after an interrupt.
+ */
+public final class Cancellations {
+    private Cancellations() {}
+
+    /** {@return the cancellation the calling thread must observe now, or null} */
+    public static @Nullable TaskCancelledException pending() {
+        RuntimeTask<?> task = Current.task();
+        if (task != null) {
+            TaskCancelledException request = task.cancellationRequest();
+            if (request != null) {
+                return new TaskCancelledException(String.valueOf(request.getMessage()));
+            }
+        }
+        for (RuntimeScope scope = Current.scope(); scope != null; scope = scope.parent()) {
+            String reason = scope.cancelReason();
+            if (reason != null) {
+                return new TaskCancelledException(scope.describe() + " was cancelled: " + reason);
+            }
+        }
+        return null;
+    }
+
+    /** Throws the pending cancellation, if any, clearing the interrupt the runtime may have sent with it. */
+    public static void throwIfCancelled() {
+        TaskCancelledException cancellation = pending();
+        if (cancellation != null) {
+            Thread.interrupted();
+            throw cancellation;
+        }
+    }
+
+    /**
+     * Turns an interrupt the calling thread received while blocked into the exception to throw. An interrupt the
+     * runtime did not send cancels the current task; on a thread that is not a task the interrupt status is set again.
+     */
+    public static TaskCancelledException interrupted() {
+        TaskCancelledException cancellation = pending();
+        if (cancellation != null) {
+            return cancellation;
+        }
+        RuntimeTask<?> task = Current.task();
+        if (task != null) {
+            task.cancel("its thread was interrupted");
+            TaskCancelledException own = pending();
+            if (own != null) {
+                return own;
+            }
+        }
+        Thread.currentThread().interrupt();
+        return new TaskCancelledException(
+                "thread '" + Thread.currentThread().getName() + "' was interrupted while blocked");
+    }
+
+    /**
+     * Accounts for an interrupt swallowed by an uninterruptible wait: nothing to do if a cancellation is pending
+     * (its request stays), else it cancels the current task, or sets the interrupt status of a plain thread again.
+     */
+    public static void interruptedMeanwhile() {
+        if (pending() != null) {
+            return;
+        }
+        RuntimeTask<?> task = Current.task();
+        if (task != null) {
+            task.cancel("its thread was interrupted");
+        } else {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.asyncio.core.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A one-shot latch with callbacks: threads wait for {@link #release()}, callbacks run at release in the order they
+ * were added. Lock-free: waiters and callbacks form a Treiber stack that release swaps for a sentinel.
+ */
+final class DoneSignal {
+    private static final Logger log = LoggerFactory.getLogger(DoneSignal.class);
+    private static final Object RELEASED = new Object();
+    private static final VarHandle HEAD;
+
+    static {
+        try {
+            HEAD = MethodHandles.lookup().findVarHandle(DoneSignal.class, "head", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Null, the top {@link Node} of the stack, or {@link #RELEASED}. */
+    @SuppressWarnings("UnusedVariable") // accessed through HEAD
+    private volatile @Nullable Object head;
+
+    private record Node(
+            @Nullable Thread waiter,
+            @Nullable Runnable callback,
+            @Nullable Node next) {}
+
+    boolean isReleased() {
+        return head == RELEASED;
+    }
+
+    /** Adds a callback to run on release; returns false, without adding it, if already released. */
+    boolean whenReleased(Runnable callback) {
+        return push(null, callback);
+    }
+
+    /** Waits for release. */
+    void await() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (!push(Thread.currentThread(), null)) {
+            return;
+        }
+        while (head != RELEASED) {
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+    }
+
+    /** Waits for release at most {@code nanos}; returns whether it was released. */
+    boolean await(long nanos) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (head == RELEASED) {
+            return true;
+        }
+        if (nanos <= 0) {
+            return false;
+        }
+        long deadline = System.nanoTime() + nanos;
+        if (!push(Thread.currentThread(), null)) {
+            return true;
+        }
+        while (head != RELEASED) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(this, left);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+        return true;
+    }
+
+    /** Waits for release whatever interrupts arrive; returns whether the thread was interrupted meanwhile. */
+    boolean awaitUninterruptibly() {
+        boolean interrupted = false;
+        if (!push(Thread.currentThread(), null)) {
+            return false;
+        }
+        while (head != RELEASED) {
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted();
+        }
+        return interrupted;
+    }
+
+    /** Releases waiters and runs callbacks, once; later calls do nothing. */
+    void release() {
+        Object top = HEAD.getAndSet(this, RELEASED);
+        if (top == RELEASED || top == null) {
+            return;
+        }
+        int count = 0;
+        for (Node n = (Node) top; n != null; n = n.next()) {
+            count++;
+        }
+        Node[] inOrder = new Node[count];
+        for (Node n = (Node) top; n != null; n = n.next()) {
+            inOrder[--count] = n;
+        }
+        for (Node n : inOrder) {
+            Thread waiter = n.waiter();
+            Runnable callback = n.callback();
+            if (waiter != null) {
+                LockSupport.unpark(waiter);
+            } else if (callback != null) {
+                try {
+                    callback.run();
+                } catch (Throwable e) {
+                    log.error("A done callback threw", e);
+                }
+            }
+        }
+    }
+
+    private boolean push(@Nullable Thread waiter, @Nullable Runnable callback) {
+        for (; ; ) {
+            Object top = head;
+            if (top == RELEASED) {
+                return false;
+            }
+            if (HEAD.compareAndSet(this, top, new Node(waiter, callback, (Node) top))) {
+                return true;
+            }
+        }
+    }
+}

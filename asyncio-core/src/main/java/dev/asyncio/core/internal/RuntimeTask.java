@@ -1,0 +1,446 @@
+package dev.asyncio.core.internal;
+
+import dev.asyncio.context.Context;
+import dev.asyncio.core.CancellationScope;
+import dev.asyncio.core.Priority;
+import dev.asyncio.core.Task;
+import dev.asyncio.core.TaskState;
+import dev.asyncio.core.TaskStats;
+import dev.asyncio.core.observe.TaskEvent;
+import dev.asyncio.exception.TaskCancelledException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A task of a {@link VirtualThreadEventLoop}: its state machine, its cancellation protocol and its completion.
+ *
+ * <p>{@code status} is {@code PENDING}, {@code RUNNING} or an {@link Ending}; every move is one compare-and-set, and an
+ * ending publishes the state, the value and the exception together. {@code cancellation} holds the first cancel
+ * request; the runner seals it when the body has exited, so no request can win after the outcome is decided. {@code
+ * phase} fences the interrupt a cancellation sends, so that it never lands after the body has exited.
+ */
+public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, Joinable {
+    private static final Logger log = LoggerFactory.getLogger(RuntimeTask.class);
+
+    private static final int NEW = 0;
+    private static final int IN_BODY = 1;
+    private static final int INTERRUPTING = 2;
+    private static final int EXITED = 3;
+
+    /** Stored in {@code cancellation} once the body has exited without a request: later requests lose. */
+    private static final TaskCancelledException SEALED = new TaskCancelledException("sealed");
+
+    private static final VarHandle STATUS;
+    private static final VarHandle CANCELLATION;
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATUS = lookup.findVarHandle(RuntimeTask.class, "status", Object.class);
+            CANCELLATION = lookup.findVarHandle(RuntimeTask.class, "cancellation", TaskCancelledException.class);
+            PHASE = lookup.findVarHandle(RuntimeTask.class, "phase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A terminal outcome, published atomically with the state. */
+    record Ending(
+            TaskState state,
+            @Nullable Object value,
+            @Nullable Throwable exception) {}
+
+    private final long id;
+    private final String name;
+    private final Priority priority;
+    final VirtualThreadEventLoop loop;
+    final RuntimeScope scope;
+    private final @Nullable RuntimeTask<?> parent;
+    private final Context.Snapshot context;
+    private final @Nullable Object propagated;
+    private final Instant createdAt;
+    private final long createdNanos;
+    private final DoneSignal done = new DoneSignal();
+
+    private @Nullable Callable<T> body;
+    private @Nullable Thread thread;
+    private volatile Object status = TaskState.PENDING;
+    private volatile @Nullable TaskCancelledException cancellation;
+
+    @SuppressWarnings("UnusedVariable") // accessed through PHASE
+    private volatile int phase = NEW;
+
+    private volatile long startedNanos;
+    private volatile long endedNanos;
+    private volatile boolean retrieved;
+    private volatile @Nullable FailureWatch failureWatch;
+    private volatile @Nullable Future<?> stallWarning;
+
+    /** Whether the task holds an admission slot; guarded by the admission's lock or confined to the task's thread. */
+    boolean holdsSlot;
+
+    RuntimeTask(
+            VirtualThreadEventLoop loop,
+            RuntimeScope scope,
+            @Nullable String name,
+            Priority priority,
+            Callable<T> body,
+            @Nullable Object propagated) {
+        this.id = Ids.nextTask();
+        this.name = name != null ? name : "task-" + id;
+        this.priority = priority;
+        this.loop = loop;
+        this.scope = scope;
+        this.parent = Current.task();
+        this.body = body;
+        this.context = Context.capture();
+        this.propagated = propagated;
+        this.createdAt = Instant.now();
+        this.createdNanos = System.nanoTime();
+    }
+
+    // ---- running ------------------------------------------------------------------------------------------------
+
+    /** Starts the task's virtual thread; called by admission once the task may run. */
+    void start() {
+        try {
+            Thread t = Thread.ofVirtual()
+                    .name(loop.name() + "/" + name)
+                    .inheritInheritableThreadLocals(false)
+                    .unstarted(this::run);
+            thread = t;
+            t.start();
+        } catch (Throwable e) { // OutOfMemoryError, RejectedExecutionException: the thread could not start
+            Ending failed = new Ending(TaskState.FAILED, null, e);
+            watchFailure(e);
+            if (STATUS.compareAndSet(this, TaskState.PENDING, failed)) {
+                ended(failed, false);
+            }
+            loop.admission().release(this);
+        }
+    }
+
+    private void run() {
+        Current.enter(this, scope);
+        Context.install(context);
+        if (!STATUS.compareAndSet(this, TaskState.PENDING, TaskState.RUNNING)) {
+            // cancelled while its thread was starting: the canceller has ended it
+            loop.admission().release(this);
+            Current.leave();
+            return;
+        }
+        startedNanos = System.nanoTime();
+        loop.counters().started();
+        loop.observers().task(TaskEvent.Type.STARTED, this, null);
+
+        @Nullable T result = null;
+        Throwable thrown = null;
+        PHASE.setVolatile(this, IN_BODY);
+        Callable<T> b = Objects.requireNonNull(body);
+        if (cancellation == null) {
+            try (var restored = loop.restore(propagated)) {
+                result = b.call();
+            } catch (Throwable e) {
+                thrown = e;
+            }
+        }
+        leaveBody();
+        finish(result, thrown);
+    }
+
+    /** Ends the body phase; waits out an interrupt being delivered, then clears the interrupt status. */
+    private void leaveBody() {
+        while (!PHASE.compareAndSet(this, IN_BODY, EXITED)) {
+            Thread.yield(); // a canceller is between its compare-and-set and its interrupt
+        }
+        Thread.interrupted();
+    }
+
+    private void finish(@Nullable T result, @Nullable Throwable thrown) {
+        TaskCancelledException request = (TaskCancelledException) CANCELLATION.compareAndExchange(this, null, SEALED);
+        if (request == null && thrown instanceof TaskCancelledException propagated) {
+            request = propagated; // the body let a cancellation out, e.g. from awaiting a cancelled task
+        }
+        Ending ending;
+        if (request != null && !(thrown instanceof Error)) {
+            if (thrown != null && !(thrown instanceof TaskCancelledException)) {
+                request.addSuppressed(thrown);
+            }
+            ending = new Ending(TaskState.CANCELLED, null, request);
+        } else if (thrown != null) {
+            ending = new Ending(TaskState.FAILED, null, thrown);
+        } else {
+            ending = new Ending(TaskState.COMPLETED, result, null);
+        }
+        if (ending.state() == TaskState.FAILED) {
+            watchFailure(Objects.requireNonNull(ending.exception()));
+        }
+        endedNanos = System.nanoTime();
+        if (!STATUS.compareAndSet(this, TaskState.RUNNING, ending)) {
+            throw new IllegalStateException("task '" + name + "' left RUNNING twice");
+        }
+        loop.admission().release(this);
+        Current.leave();
+        ended(ending, true);
+    }
+
+    /**
+     * Everything after the terminal move: counters, the terminal event, then awaiters and callbacks. A task that
+     * never started is ended by another thread (its canceller); callbacks still run with no current task.
+     */
+    private void ended(Ending ending, boolean started) {
+        if (endedNanos == 0) {
+            endedNanos = System.nanoTime();
+        }
+        loop.counters().ended(ending.state(), started);
+        Future<?> warning = stallWarning;
+        if (warning != null) {
+            warning.cancel(false);
+        }
+        loop.observers().task(eventType(ending.state()), this, ending.exception());
+        if (started) {
+            done.release();
+        } else {
+            Current.outside(done::release);
+        }
+        scope.unregister(this);
+        body = null;
+    }
+
+    private static TaskEvent.Type eventType(TaskState state) {
+        return switch (state) {
+            case COMPLETED -> TaskEvent.Type.COMPLETED;
+            case FAILED -> TaskEvent.Type.FAILED;
+            default -> TaskEvent.Type.CANCELLED;
+        };
+    }
+
+    // ---- cancellation -------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean cancel() {
+        return cancel("cancel() was called");
+    }
+
+    @Override
+    public boolean cancel(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (status instanceof Ending) {
+            return false;
+        }
+        TaskCancelledException request = new TaskCancelledException("task '" + name + "' was cancelled: " + reason);
+        if (!CANCELLATION.compareAndSet(this, null, request)) {
+            return false;
+        }
+        Ending ending = new Ending(TaskState.CANCELLED, null, request);
+        if (STATUS.compareAndSet(this, TaskState.PENDING, ending)) {
+            loop.admission().withdraw(this);
+            ended(ending, false);
+            return true;
+        }
+        if (PHASE.compareAndSet(this, IN_BODY, INTERRUPTING)) {
+            try {
+                Objects.requireNonNull(thread).interrupt();
+            } finally {
+                PHASE.setVolatile(this, IN_BODY);
+            }
+        }
+        stallWarning = loop.watchStalledCancellation(this);
+        return true;
+    }
+
+    /** {@return the pending cancellation request, or null if none (or the body has already exited)} */
+    @Nullable
+    TaskCancelledException cancellationRequest() {
+        TaskCancelledException request = cancellation;
+        return request == SEALED ? null : request;
+    }
+
+    // ---- outcome ------------------------------------------------------------------------------------------------
+
+    @Override
+    public TaskState state() {
+        Object s = status;
+        return s instanceof Ending ending ? ending.state() : (TaskState) s;
+    }
+
+    @Override
+    public boolean isDone() {
+        return status instanceof Ending;
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return status instanceof Ending ending && ending.state() == TaskState.CANCELLED;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "NullAway"}) // the ending holds the body's own T, null when T is nullable
+    public T result() {
+        if (!(status instanceof Ending ending)) {
+            throw new IllegalStateException("task '" + name + "' is not done: it is " + state());
+        }
+        markRetrieved();
+        Throwable exception = ending.exception();
+        if (exception == null) {
+            return (T) ending.value();
+        }
+        if (exception instanceof TaskCancelledException cancelled) {
+            throw new TaskCancelledException(String.valueOf(cancelled.getMessage()), cancelled);
+        }
+        throw Failures.unchecked("task '" + name + "'", exception);
+    }
+
+    @Override
+    public @Nullable Throwable exception() {
+        if (!(status instanceof Ending ending)) {
+            return null;
+        }
+        markRetrieved();
+        return ending.exception();
+    }
+
+    @Override
+    public boolean hasException() {
+        return status instanceof Ending ending && ending.exception() != null;
+    }
+
+    @Override
+    public void addDoneCallback(Consumer<? super Task<T>> callback) {
+        Objects.requireNonNull(callback, "callback");
+        markRetrieved();
+        Runnable run = () -> {
+            try {
+                callback.accept(this);
+            } catch (Throwable e) {
+                log.error("A done callback of task '{}' threw", name, e);
+            }
+        };
+        if (!done.whenReleased(run)) {
+            run.run();
+        }
+    }
+
+    @Override
+    public CompletableFuture<T> toCompletableFuture() {
+        TaskFuture<T> future = new TaskFuture<>(this);
+        addDoneCallback(task -> future.completeWith(this));
+        return future;
+    }
+
+    private void markRetrieved() {
+        retrieved = true;
+        FailureWatch watch = failureWatch;
+        if (watch != null) {
+            watch.retrieved();
+        }
+    }
+
+    private void watchFailure(Throwable failure) {
+        FailureWatch watch = new FailureWatch(loop.name(), name, failure);
+        failureWatch = watch;
+        if (retrieved) {
+            watch.retrieved();
+        } else {
+            watch.watch(this, scope);
+        }
+    }
+
+    // ---- waiting ------------------------------------------------------------------------------------------------
+
+    @Override
+    public void join() throws InterruptedException {
+        done.await();
+    }
+
+    @Override
+    public boolean join(long nanos) throws InterruptedException {
+        return done.await(nanos);
+    }
+
+    @Override
+    public boolean joinUninterruptibly() {
+        return done.awaitUninterruptibly();
+    }
+
+    /** {@return whether awaiters have been released: the task is done and its terminal event delivered} */
+    boolean isReleased() {
+        return done.isReleased();
+    }
+
+    // ---- description --------------------------------------------------------------------------------------------
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Priority priority() {
+        return priority;
+    }
+
+    @Override
+    public CancellationScope scope() {
+        return scope;
+    }
+
+    @Override
+    public @Nullable Task<?> parent() {
+        return parent;
+    }
+
+    /** {@return the task's virtual thread, or null if it has not been started} */
+    @Nullable
+    Thread thread() {
+        return thread;
+    }
+
+    long ageNanos() {
+        return System.nanoTime() - createdNanos;
+    }
+
+    @Override
+    public TaskStats stats() {
+        Object s = status;
+        long started = startedNanos;
+        long ended = s instanceof Ending ? endedNanos : 0;
+        Instant startedAt = started == 0 ? null : createdAt.plusNanos(started - createdNanos);
+        Instant completedAt = ended == 0 ? null : createdAt.plusNanos(ended - createdNanos);
+        Duration waitTime = started != 0
+                ? Duration.ofNanos(started - createdNanos)
+                : ended != 0 ? Duration.ofNanos(ended - createdNanos) : null;
+        Duration duration = started != 0 && ended != 0 ? Duration.ofNanos(ended - started) : null;
+        return new TaskStats(
+                id,
+                name,
+                s instanceof Ending ending ? ending.state() : (TaskState) s,
+                createdAt,
+                startedAt,
+                completedAt,
+                waitTime,
+                duration,
+                s instanceof Ending ending && ending.exception() != null);
+    }
+
+    @Override
+    public String toString() {
+        return "Task[" + id + " '" + name + "' " + state() + "]";
+    }
+}

@@ -1,0 +1,341 @@
+package dev.asyncio.core.internal;
+
+import dev.asyncio.core.CancellationScope;
+import dev.asyncio.core.EventLoop;
+import dev.asyncio.core.LoopStats;
+import dev.asyncio.core.Priority;
+import dev.asyncio.core.Task;
+import dev.asyncio.core.TaskContextPropagator;
+import dev.asyncio.core.TaskState;
+import dev.asyncio.core.observe.Observable;
+import dev.asyncio.core.observe.TaskEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The event loop: every task is a virtual thread; admission, counters, timers and observers are per loop. */
+public final class VirtualThreadEventLoop implements EventLoop {
+    private static final Logger log = LoggerFactory.getLogger(VirtualThreadEventLoop.class);
+    private static final TaskContextPropagator.Restored NOTHING_RESTORED = () -> {};
+
+    private final String name;
+    private final Admission admission;
+    private final LoopCounters counters = new LoopCounters();
+    private final ObserverRegistry observers = new ObserverRegistry();
+    private final Timers timers;
+    private final @Nullable TaskContextPropagator propagator;
+    private final Duration cancellationWarningDelay;
+    private final RuntimeScope root;
+    private final AtomicBoolean rootExited = new AtomicBoolean();
+    private volatile boolean closed;
+
+    /**
+     * Creates an open loop; use {@link EventLoop#builder()}.
+     *
+     * @param name the loop's name
+     * @param maxConcurrentTasks the admission limit, 0 for none
+     * @param propagator carries thread-locals into tasks, or null
+     * @param cancellationWarningDelay when to warn about a cancelled task that is still running
+     */
+    public VirtualThreadEventLoop(
+            String name,
+            int maxConcurrentTasks,
+            @Nullable TaskContextPropagator propagator,
+            Duration cancellationWarningDelay) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.admission = Admission.withLimit(maxConcurrentTasks);
+        this.propagator = propagator;
+        this.cancellationWarningDelay = cancellationWarningDelay;
+        this.timers = new Timers(name, this::enterRootScope);
+        this.root = RuntimeScope.open(this, null, null);
+    }
+
+    // ---- tasks --------------------------------------------------------------------------------------------------
+
+    /** Creates, publishes, registers and admits a task: the one path every task takes. */
+    <T extends @Nullable Object> RuntimeTask<T> spawn(
+            RuntimeScope scope, @Nullable String taskName, Priority priority, Callable<T> body) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(priority, "priority");
+        if (taskName != null && taskName.isBlank()) {
+            throw new IllegalArgumentException("task name must not be blank");
+        }
+        ensureOpen();
+        scope.ensureOpen();
+        Object propagated = propagator == null ? null : propagator.capture();
+        RuntimeTask<T> task = new RuntimeTask<>(this, scope, taskName, priority, body, propagated);
+        counters.created();
+        observers.task(TaskEvent.Type.CREATED, task, null);
+        scope.register(task);
+        if (task.state() == TaskState.PENDING) {
+            admission.submit(task);
+        }
+        return task;
+    }
+
+    @Override
+    public <T extends @Nullable Object> Task<T> createTask(Callable<T> body) {
+        return spawn(currentScope(), null, Priority.WORK, body);
+    }
+
+    @Override
+    public <T extends @Nullable Object> Task<T> createTask(String name, Callable<T> body) {
+        Objects.requireNonNull(name, "name");
+        return spawn(currentScope(), name, Priority.WORK, body);
+    }
+
+    @Override
+    public <T extends @Nullable Object> Task<T> schedule(Callable<T> body, Priority priority, String name) {
+        Objects.requireNonNull(name, "name");
+        return spawn(currentScope(), name, priority, body);
+    }
+
+    @Override
+    public <T extends @Nullable Object> T run(Callable<T> main) {
+        Objects.requireNonNull(main, "main");
+        RuntimeTask<?> current = Current.task();
+        if (current != null && current.loop == this) {
+            throw new IllegalStateException("run() was called from task '" + current.name() + "' of loop '" + name
+                    + "'; inside a task, create a task and await it instead");
+        }
+        ensureOpen();
+        RuntimeScope scope = RuntimeScope.open(this, currentScope(), null);
+        return Scopes.execute(scope, () -> {
+            Task<T> task = spawn(scope, "main", Priority.WORK, main);
+            Waiting.join(task);
+            return task.result();
+        });
+    }
+
+    /** {@return the calling thread's current scope if it belongs to this loop, else the root scope} */
+    RuntimeScope currentScope() {
+        RuntimeScope scope = Current.scope();
+        return scope != null && scope.loop == this ? scope : root;
+    }
+
+    @Override
+    public RuntimeScope rootScope() {
+        return root;
+    }
+
+    @Override
+    public List<Task<?>> tasks() {
+        return List.copyOf(liveTasks());
+    }
+
+    private List<RuntimeTask<?>> liveTasks() {
+        List<RuntimeTask<?>> live = new ArrayList<>();
+        collect(root, live);
+        return live;
+    }
+
+    private static void collect(RuntimeScope scope, List<RuntimeTask<?>> into) {
+        for (RuntimeTask<?> task : scope.liveTasks()) {
+            if (!task.isDone()) {
+                into.add(task);
+            }
+        }
+        for (RuntimeScope child : scope.openChildren()) {
+            collect(child, into);
+        }
+    }
+
+    // ---- timers -------------------------------------------------------------------------------------------------
+
+    @Override
+    public long addTimer(Duration interval, Runnable callback, boolean persistent) {
+        Objects.requireNonNull(interval, "interval");
+        Objects.requireNonNull(callback, "callback");
+        if (interval.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("timer interval must be at least 1ms, was " + interval);
+        }
+        ensureOpen();
+        return timers.add(interval, persistent ? interval : null, callback);
+    }
+
+    @Override
+    public boolean delTimer(long timerId) {
+        return timers.delete(timerId);
+    }
+
+    @Override
+    public long callSoon(Runnable callback) {
+        return callLater(Duration.ZERO, callback);
+    }
+
+    @Override
+    public long callLater(Duration delay, Runnable callback) {
+        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(callback, "callback");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative, was " + delay);
+        }
+        ensureOpen();
+        return timers.add(delay, null, callback);
+    }
+
+    private void enterRootScope() {
+        Current.swapScope(root);
+    }
+
+    /** Logs a cancelled task that is still running after the warning delay; the future is cancelled when it ends. */
+    @Nullable
+    Future<?> watchStalledCancellation(RuntimeTask<?> task) {
+        return timers.schedule(cancellationWarningDelay, () -> {
+            if (!task.isDone()) {
+                log.warn(
+                        "Task '{}' of loop '{}' is still running {}ms after its cancellation; its body does not reach a"
+                                + " cancellation point (call Asyncio.checkCancelled() in CPU loops)",
+                        task.name(),
+                        name,
+                        cancellationWarningDelay.toMillis(),
+                        TaskStacks.of(task));
+            }
+        });
+    }
+
+    // ---- state --------------------------------------------------------------------------------------------------
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return "virtual-threads";
+    }
+
+    @Override
+    public LoopStats stats() {
+        return counters.snapshot(timers.active());
+    }
+
+    @Override
+    public int maxConcurrentTasks() {
+        return admission.limit();
+    }
+
+    @Override
+    public Observable observable() {
+        return observers;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("loop '" + name + "' is closed; it accepts no new tasks");
+        }
+    }
+
+    Admission admission() {
+        return admission;
+    }
+
+    LoopCounters counters() {
+        return counters;
+    }
+
+    ObserverRegistry observers() {
+        return observers;
+    }
+
+    Timers timers() {
+        return timers;
+    }
+
+    TaskContextPropagator.Restored restore(@Nullable Object propagated) {
+        return propagator == null ? NOTHING_RESTORED : propagator.restore(propagated);
+    }
+
+    // ---- closing ------------------------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        closeWithin(null);
+    }
+
+    @Override
+    public boolean close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        }
+        return closeWithin(timeout);
+    }
+
+    private boolean closeWithin(@Nullable Duration timeout) {
+        RuntimeTask<?> current = Current.task();
+        if (current != null && current.loop == this) {
+            throw new IllegalStateException(
+                    "loop '" + name + "' cannot be closed from its own task '" + current.name() + "'");
+        }
+        closed = true;
+        root.cancel("loop '" + name + "' is closing");
+        boolean interrupted = false;
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        for (List<RuntimeTask<?>> left = liveTasks(); !left.isEmpty(); left = liveTasks()) {
+            for (RuntimeTask<?> task : left) {
+                if (timeout == null) {
+                    interrupted |= task.joinUninterruptibly();
+                } else if (!joinBefore(task, deadline)) {
+                    timers.shutdown();
+                    for (RuntimeTask<?> straggler : liveTasks()) {
+                        log.warn(
+                                "Task '{}' of loop '{}' is still running after close({}ms) gave up",
+                                straggler.name(),
+                                name,
+                                timeout.toMillis(),
+                                TaskStacks.of(straggler));
+                    }
+                    return false;
+                }
+            }
+        }
+        timers.shutdown();
+        if (rootExited.compareAndSet(false, true)) {
+            interrupted |= Thread.interrupted();
+            root.exit(null);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    private static boolean joinBefore(RuntimeTask<?> task, long deadline) {
+        try {
+            return task.join(deadline - System.nanoTime());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + name + (closed ? ", closed" : "") + "]";
+    }
+
+    /** {@return the scope a new scope opened by the calling thread would nest in, defaulting to this root} */
+    static RuntimeScope parentFor(@Nullable CancellationScope current, EventLoop fallback) {
+        if (current instanceof RuntimeScope scope) {
+            return scope;
+        }
+        if (fallback.rootScope() instanceof RuntimeScope scope) {
+            return scope;
+        }
+        throw new IllegalStateException("loop " + fallback + " is not a loop of this runtime");
+    }
+}

@@ -1,0 +1,28 @@
+package dev.asyncio.exception;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * Thrown by every blocking call of the runtime in a task or scope whose cancellation was requested, and by
+ * {@code await} of a cancelled task.
+ *
+ * <p>The message names who asked for the cancellation: an explicit cancel, a scope, a deadline, a gather or a
+ * task group. When the runtime throws it, the thread's interrupt status is cleared while the cancellation request
+ * stays: every later blocking call of the runtime throws again, but plain JDK calls in {@code finally} blocks work
+ * for cleanup. Let it propagate: a task whose body ends with it ends {@code CANCELLED}.
+ *
+ * <p>It extends {@link CancellationException}, so it is also an {@link IllegalStateException}.
+ */
+public class TaskCancelledException extends CancellationException {
+    private static final long serialVersionUID = 1L;
+
+    public TaskCancelledException(String message) {
+        super(message);
+    }
+
+    /** Creates the exception with a cause, for instance the cancellation of the task that was awaited. */
+    public TaskCancelledException(String message, Throwable cause) {
+        super(message);
+        initCause(cause);
+    }
+}
