@@ -89,6 +89,30 @@ class ContextTest {
     }
 
     @Test
+    void everyPrimitiveTypeStandsForItsWrapper() {
+        assertThat(List.of(
+                        ContextKey.of("k", boolean.class).type(),
+                        ContextKey.of("k", byte.class).type(),
+                        ContextKey.of("k", char.class).type(),
+                        ContextKey.of("k", short.class).type(),
+                        ContextKey.of("k", int.class).type(),
+                        ContextKey.of("k", long.class).type(),
+                        ContextKey.of("k", float.class).type(),
+                        ContextKey.of("k", double.class).type(),
+                        ContextKey.of("k", void.class).type()))
+                .containsExactly(
+                        Boolean.class,
+                        Byte.class,
+                        Character.class,
+                        Short.class,
+                        Integer.class,
+                        Long.class,
+                        Float.class,
+                        Double.class,
+                        Void.class);
+    }
+
+    @Test
     void theDefaultIsReturnedOnlyWhenTheKeyHasNoValue() {
         assertThat(Context.get(USER, "nobody")).isEqualTo("nobody");
         assertThat(Context.get("user", "nobody")).isEqualTo("nobody");
