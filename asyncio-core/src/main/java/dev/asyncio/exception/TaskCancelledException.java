@@ -21,6 +21,7 @@ public class TaskCancelledException extends CancellationException {
     }
 
     /** Creates the exception with a cause, for instance the cancellation of the task that was awaited. */
+    @SuppressWarnings("this-escape") // CancellationException has no (message, cause) constructor
     public TaskCancelledException(String message, Throwable cause) {
         super(message);
         initCause(cause);

@@ -1,0 +1,241 @@
+package dev.asyncio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.asyncio.concurrency.GatherStrategy;
+import dev.asyncio.concurrency.Outcome;
+import dev.asyncio.core.EventLoop;
+import dev.asyncio.core.Suspension;
+import dev.asyncio.core.Task;
+import dev.asyncio.core.TaskState;
+import dev.asyncio.exception.GatherException;
+import dev.asyncio.exception.TaskCancelledException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/** gather and gatherOutcomes: input order, the three strategies, and what a GatherException holds. */
+class GatherTest {
+    private final EventLoop loop = EventLoop.builder().name("gather-test").build();
+
+    @AfterEach
+    void closeLoop() {
+        loop.close();
+    }
+
+    private Task<Integer> after(long millis, int value) {
+        return loop.createTask("v" + value, () -> {
+            Asyncio.sleep(millis);
+            return value;
+        });
+    }
+
+    private Task<Integer> failingAfter(long millis, RuntimeException failure) {
+        return loop.createTask("failing", () -> {
+            Asyncio.sleep(millis);
+            throw failure;
+        });
+    }
+
+    private Task<Integer> sleepingForever(AtomicBoolean cleanedUp) {
+        return loop.createTask("forever", () -> {
+            try {
+                Asyncio.sleep(Duration.ofMinutes(10));
+            } finally {
+                Thread.sleep(2); // unwinding takes a moment: gather must wait for it
+                cleanedUp.set(true);
+            }
+            return 0;
+        });
+    }
+
+    @RepeatedTest(5)
+    void resultsComeBackInInputOrderWhateverTheCompletionOrder() {
+        List<Task<Integer>> tasks = List.of(after(30, 1), after(0, 2), after(15, 3), after(5, 4));
+        for (GatherStrategy strategy : GatherStrategy.values()) {
+            assertThat(Asyncio.gather(tasks, strategy)).containsExactly(1, 2, 3, 4);
+        }
+        assertThat(Asyncio.gather(tasks.get(0), tasks.get(1))).containsExactly(1, 2);
+    }
+
+    @Test
+    void gatheringNothingReturnsAnEmptyList() {
+        assertThat(Asyncio.<Integer>gather()).isEmpty();
+        assertThat(Asyncio.gather(List.<Task<Integer>>of(), GatherStrategy.WAIT_ALL))
+                .isEmpty();
+        assertThat(Asyncio.gatherOutcomes(List.<Task<Integer>>of())).isEmpty();
+    }
+
+    @Test
+    void nullResultsAreKept() {
+        Task<String> nothing = loop.createTask(() -> null);
+        assertThat(Asyncio.gather(nothing, loop.createTask(() -> "x"))).containsExactly(null, "x");
+    }
+
+    @Test
+    void failFastCancelsTheSiblingsAndWaitsForThemBeforeThrowing() {
+        AtomicBoolean aCleaned = new AtomicBoolean();
+        AtomicBoolean bCleaned = new AtomicBoolean();
+        IllegalStateException boom = new IllegalStateException("boom");
+        Task<Integer> a = sleepingForever(aCleaned);
+        Task<Integer> failing = failingAfter(10, boom);
+        Task<Integer> b = sleepingForever(bCleaned);
+        Task<Integer> done = loop.createTask("quick", () -> 9);
+        Suspension.join(done);
+
+        GatherException e =
+                (GatherException) catchThrowable(() -> Asyncio.gather(GatherStrategy.FAIL_FAST, a, failing, b, done));
+
+        assertThat(aCleaned).isTrue(); // terminated, not just asked to
+        assertThat(bCleaned).isTrue();
+        assertThat(a.state()).isEqualTo(TaskState.CANCELLED);
+        assertThat(a.exception()).hasMessageContaining("gather (FAIL_FAST) cancelled it after task 'failing' failed");
+        assertThat(e.exceptions()).containsOnlyKeys(1); // siblings the gather cancelled are not failures
+        assertThat(e.exception(1)).isSameAs(boom);
+        assertThat(e.firstException()).isSameAs(boom);
+        assertThat(e.getCause()).isSameAs(boom);
+        assertThat(e.getSuppressed()).contains(boom);
+        assertThat(e.results()).containsEntry(3, 9);
+        assertThat(e.taskNames())
+                .containsEntry(0, "forever")
+                .containsEntry(1, "failing")
+                .hasSize(4);
+    }
+
+    @Test
+    void failFastTreatsATaskCancelledBySomeoneElseAsAFailure() {
+        AtomicBoolean cleaned = new AtomicBoolean();
+        Task<Integer> victim = sleepingForever(new AtomicBoolean());
+        Task<Integer> sibling = sleepingForever(cleaned);
+        victim.cancel("someone else");
+        GatherException e = (GatherException) catchThrowable(() -> Asyncio.gather(victim, sibling));
+        assertThat(e.exceptions()).containsOnlyKeys(0);
+        assertThat(e.exception(0)).isInstanceOf(TaskCancelledException.class);
+        assertThat(cleaned).isTrue();
+    }
+
+    @Test
+    void waitAllWaitsForEveryTaskAndCollectsEveryFailure() {
+        IllegalStateException first = new IllegalStateException("first");
+        IllegalArgumentException second = new IllegalArgumentException("second");
+        Task<Integer> slow = after(40, 1);
+        Task<Integer> f1 = failingAfter(0, first);
+        Task<Integer> f2 = failingAfter(20, second);
+        Task<Integer> cancelled = sleepingForever(new AtomicBoolean());
+        cancelled.cancel();
+
+        GatherException e = (GatherException)
+                catchThrowable(() -> Asyncio.gather(GatherStrategy.WAIT_ALL, slow, f1, f2, cancelled));
+
+        assertThat(slow.state()).isEqualTo(TaskState.COMPLETED); // waited for, not cancelled
+        assertThat(e.exceptions()).containsOnlyKeys(1, 2, 3);
+        assertThat(e.exception(1)).isSameAs(first);
+        assertThat(e.exception(2)).isSameAs(second);
+        assertThat(e.exception(3)).isInstanceOf(TaskCancelledException.class);
+        assertThat(e.failedCount()).isEqualTo(3);
+        assertThat(e.successCount()).isEqualTo(1);
+        assertThat(e.results()).containsEntry(0, 1);
+    }
+
+    @Test
+    void returnPartialKeepsTheSuccessesInInputOrder() {
+        Task<Integer> cancelled = sleepingForever(new AtomicBoolean());
+        cancelled.cancel();
+        List<Integer> results = Asyncio.gather(
+                GatherStrategy.RETURN_PARTIAL,
+                after(20, 1),
+                failingAfter(0, new IllegalStateException()),
+                cancelled,
+                after(0, 4));
+        assertThat(results).containsExactly(1, 4);
+    }
+
+    @Test
+    void gatherOutcomesDescribesEachTaskAndNeverThrowsForTheirFailures() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        Task<Integer> cancelled = sleepingForever(new AtomicBoolean());
+        cancelled.cancel();
+        List<Outcome<Integer>> outcomes =
+                Asyncio.gatherOutcomes(List.of(after(10, 1), failingAfter(0, boom), cancelled));
+        assertThat(outcomes)
+                .containsExactly(new Outcome.Success<>(1), new Outcome.Failure<>(boom), new Outcome.Cancelled<>());
+        assertThat(outcomes.get(0).isSuccess()).isTrue();
+        assertThat(Outcome.of(cancelled)).isEqualTo(new Outcome.Cancelled<>());
+    }
+
+    @Test
+    void aHundredThousandTasksGatheredGiveTheExactSum() {
+        int n = 100_000;
+        long sum = loop.run(() -> {
+            List<Task<Integer>> tasks = new ArrayList<>(n);
+            for (int i = 1; i <= n; i++) {
+                int value = i;
+                tasks.add(Asyncio.createTask(() -> value));
+            }
+            long total = 0;
+            for (int v : Asyncio.gather(tasks, GatherStrategy.FAIL_FAST)) {
+                total += v;
+            }
+            return total;
+        });
+        assertThat(sum).isEqualTo((long) n * (n + 1) / 2);
+        assertThat(loop.stats().completed()).isGreaterThanOrEqualTo(n);
+    }
+
+    @Test
+    void cancellingTheGathererDoesNotCancelTheTasksItGathers() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Task<Integer> inner = loop.createTask(() -> {
+            release.await();
+            return 1;
+        });
+        CountDownLatch gathering = new CountDownLatch(1);
+        Task<List<Integer>> gatherer = loop.createTask(() -> {
+            gathering.countDown();
+            return Asyncio.gather(inner);
+        });
+        gathering.await();
+        gatherer.cancel();
+        Suspension.joinUninterruptibly(gatherer);
+        assertThat(gatherer.isCancelled()).isTrue();
+        assertThat(inner.isDone()).isFalse();
+        release.countDown();
+        assertThat(Asyncio.await(inner)).isEqualTo(1);
+    }
+
+    @Test
+    void badInputIsRejectedClearly() {
+        assertThatThrownBy(() -> Asyncio.gather((List<Task<Integer>>) null, GatherStrategy.WAIT_ALL))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("tasks");
+        List<Task<Integer>> withNull = new ArrayList<>();
+        withNull.add(after(0, 1));
+        withNull.add(null);
+        assertThatThrownBy(() -> Asyncio.gather(withNull, GatherStrategy.WAIT_ALL))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("tasks[1] is null");
+        assertThatThrownBy(() -> Asyncio.gather(List.of(after(0, 1)), null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("strategy");
+        Task<Object> self =
+                loop.createTask(() -> Asyncio.gather(List.of(Asyncio.currentTask()), GatherStrategy.WAIT_ALL));
+        assertThatThrownBy(() -> Asyncio.await(self))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot gather itself");
+    }
+
+    private static Throwable catchThrowable(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            return t;
+        }
+        throw new AssertionError("expected a failure");
+    }
+}
