@@ -1,0 +1,193 @@
+package dev.asyncio.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.asyncio.Asyncio;
+import dev.asyncio.concurrency.GatherStrategy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/** Priority admission: the limit holds, queues are FIFO with CONTROL first, and waiting gives the slot back. */
+class AdmissionTest {
+    private final EventLoop loop =
+            EventLoop.builder().name("admission-test").maxConcurrentTasks(3).build();
+
+    @AfterEach
+    void closeLoop() {
+        loop.close();
+    }
+
+    @RepeatedTest(3)
+    void neverMoreThanTheLimitRunAtOnce() {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger highWater = new AtomicInteger();
+        List<Task<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            tasks.add(loop.createTask(() -> {
+                int now = running.incrementAndGet();
+                highWater.accumulateAndGet(now, Math::max);
+                Thread.yield();
+                running.decrementAndGet();
+                return 1;
+            }));
+        }
+        assertThat(Asyncio.gather(tasks, GatherStrategy.FAIL_FAST)).hasSize(2_000);
+        assertThat(highWater.get()).isLessThanOrEqualTo(3);
+        assertThat(loop.stats().peakActive()).isLessThanOrEqualTo(3);
+        assertThat(loop.maxConcurrentTasks()).isEqualTo(3);
+    }
+
+    @Test
+    void tasksBeyondTheLimitWaitPendingUntilASlotFrees() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < 3; i++) {
+            loop.createTask(() -> {
+                release.await();
+                return 0;
+            });
+        }
+        await().until(() -> loop.stats().active() == 3);
+        List<Task<Integer>> queued = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            queued.add(loop.schedule(() -> 1, i % 2 == 0 ? Priority.WORK : Priority.CONTROL, "q" + i));
+        }
+        assertThat(queued).allMatch(t -> t.state() == TaskState.PENDING);
+        assertThat(loop.stats().pending()).isEqualTo(5);
+        release.countDown();
+        assertThat(Asyncio.gather(queued, GatherStrategy.WAIT_ALL)).containsExactly(1, 1, 1, 1, 1);
+        assertThat(loop.stats().pending()).isZero();
+    }
+
+    @Test
+    void withALimitOfOneTheStartOrderIsExactlyControlFifoThenWorkFifo() throws Exception {
+        try (EventLoop single = EventLoop.builder().maxConcurrentTasks(1).build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            Task<Integer> holder = single.createTask(() -> {
+                release.await();
+                return 0;
+            });
+            List<String> order = new CopyOnWriteArrayList<>();
+            List<Task<Boolean>> queued = new ArrayList<>();
+            queued.add(single.schedule(() -> order.add("w1"), Priority.WORK, "w1"));
+            queued.add(single.schedule(() -> order.add("c1"), Priority.CONTROL, "c1"));
+            queued.add(single.schedule(() -> order.add("w2"), Priority.WORK, "w2"));
+            queued.add(single.schedule(() -> order.add("c2"), Priority.CONTROL, "c2"));
+            release.countDown();
+            Asyncio.await(holder);
+            Asyncio.gather(queued, GatherStrategy.WAIT_ALL);
+            assertThat(order).containsExactly("c1", "c2", "w1", "w2");
+        }
+    }
+
+    @Test
+    void systemTasksAreNeverQueued() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < 3; i++) {
+            loop.createTask(() -> {
+                release.await();
+                return 0;
+            });
+        }
+        Task<String> system = loop.schedule(() -> "ran", Priority.SYSTEM, "housekeeping");
+        assertThat(Asyncio.await(system)).isEqualTo("ran");
+        release.countDown();
+    }
+
+    @Test
+    void parentsAwaitingChildrenNeverDeadlockUnderTheLimit() {
+        // 3 slots, 10 parents each awaiting 5 children: only works if waiting gives the slot back
+        int total = loop.run(() -> {
+            List<Task<Integer>> parents = new ArrayList<>();
+            for (int p = 0; p < 10; p++) {
+                parents.add(Asyncio.createTask(() -> {
+                    List<Task<Integer>> children = new ArrayList<>();
+                    for (int c = 0; c < 5; c++) {
+                        children.add(Asyncio.createTask(() -> {
+                            Asyncio.sleep(1);
+                            return 1;
+                        }));
+                    }
+                    int sum = 0;
+                    for (int v : Asyncio.gather(children, GatherStrategy.FAIL_FAST)) {
+                        sum += v;
+                    }
+                    return sum;
+                }));
+            }
+            int sum = 0;
+            for (int v : Asyncio.gather(parents, GatherStrategy.FAIL_FAST)) {
+                sum += v;
+            }
+            return sum;
+        });
+        assertThat(total).isEqualTo(50);
+    }
+
+    @Test
+    void cancellingAPendingTaskRemovesItFromTheQueue() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < 3; i++) {
+            loop.createTask(() -> {
+                release.await();
+                return 0;
+            });
+        }
+        AtomicInteger ran = new AtomicInteger();
+        List<Task<Integer>> queued = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            queued.add(loop.createTask(() -> ran.incrementAndGet()));
+        }
+        for (int i = 0; i < 100; i += 2) {
+            queued.get(i).cancel();
+        }
+        assertThat(loop.stats().pending()).isEqualTo(50);
+        release.countDown();
+        Asyncio.gatherOutcomes(queued);
+        assertThat(ran).hasValue(50);
+    }
+
+    @Test
+    void waitTimeMeasuresTheTimeSpentPending() throws Exception {
+        try (EventLoop single = EventLoop.builder().maxConcurrentTasks(1).build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            single.createTask(() -> {
+                release.await();
+                return 0;
+            });
+            Task<Integer> queued = single.createTask(() -> 1);
+            Thread.sleep(20); // the duration being measured, not synchronisation
+            release.countDown();
+            Asyncio.await(queued);
+            assertThat(queued.stats().waitTime()).isGreaterThanOrEqualTo(Duration.ofMillis(20));
+        }
+    }
+
+    @Test
+    void aCancelledTaskResumingFromAWaitTakesItsSlotBackAtOnceToUnwind() throws Exception {
+        try (EventLoop single = EventLoop.builder().maxConcurrentTasks(1).build()) {
+            CountDownLatch waiting = new CountDownLatch(1);
+            CountDownLatch never = new CountDownLatch(1);
+            Task<Integer> waiter = single.createTask(() -> {
+                waiting.countDown();
+                return Asyncio.await(single.createTask(() -> {
+                    never.await(); // holds the only slot
+                    return 1;
+                }));
+            });
+            waiting.await();
+            await().until(() -> single.stats().active() == 2); // the waiter gave its slot to the child
+            waiter.cancel();
+            Suspension.joinUninterruptibly(waiter); // it could unwind although the slot is taken
+            assertThat(waiter.isCancelled()).isTrue();
+            never.countDown();
+        }
+    }
+}
