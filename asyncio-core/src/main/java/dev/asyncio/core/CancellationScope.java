@@ -186,7 +186,8 @@ public interface CancellationScope {
      * @param resource what to close on exit
      * @param onCancellation run before {@code close()} when the scope was cancelled, or null
      * @return a handle that unbinds the resource without closing it
-     * @throws IllegalStateException if the scope has exited
+     * @throws IllegalStateException if the scope has already closed its resources (it is exiting or has exited);
+     *     resources bound while it waits for its tasks at exit are still closed
      */
     Cleanup addCleanup(AutoCloseable resource, @Nullable Runnable onCancellation);
 

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.asyncio.Asyncio;
 import dev.asyncio.core.CancellationScope;
 import dev.asyncio.core.EventLoop;
@@ -18,6 +16,7 @@ import dev.asyncio.core.observe.Observer;
 import dev.asyncio.core.observe.ResourceEvent;
 import dev.asyncio.exception.TaskCancelledException;
 import dev.asyncio.exception.TaskTimeoutException;
+import dev.asyncio.testing.LogCapture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -28,25 +27,29 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** The closing rules: when a scope closes its resources, in which order, and what it does with their failures. */
 class ResourceClosingTest {
     private static final Duration FOREVER = Duration.ofMinutes(5);
 
     private final Queue<String> journal = new ConcurrentLinkedQueue<>();
-    private final Logger scopeLog = (Logger) LoggerFactory.getLogger(RuntimeScope.class);
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    private LogCapture logged;
 
     @BeforeEach
-    void captureTheScopesLog() {
-        logged.start();
-        scopeLog.addAppender(logged);
+    void captureTheLog() {
+        logged = LogCapture.capture();
     }
 
     @AfterEach
-    void releaseTheScopesLog() {
-        scopeLog.detachAppender(logged);
+    void releaseTheLog() {
+        logged.close();
+    }
+
+    /** {@return what the scope logged} */
+    private List<ILoggingEvent> scopeLog() {
+        return logged.events().stream()
+                .filter(e -> e.getLoggerName().equals(RuntimeScope.class.getName()))
+                .toList();
     }
 
     private CountingResource resource(String name) {
@@ -122,6 +125,26 @@ class ResourceClosingTest {
         })));
 
         assertThat(journal).containsExactly("close inner", "close outer");
+    }
+
+    @Test
+    void aLeftoverTaskThatRegistersWhileTheScopeWaitsForItAtExitStillHasItClosed() {
+        CountingResource late = new CountingResource("late");
+        CountDownLatch started = new CountDownLatch(1);
+        CancellationScope.run(() -> {
+            Asyncio.createTask(() -> {
+                try {
+                    started.countDown();
+                    Asyncio.sleep(Duration.ofMinutes(10));
+                } finally {
+                    register(late); // the scope is exiting, but has not closed its resources yet
+                }
+                return null;
+            });
+            started.await();
+            return null;
+        });
+        assertThat(late.closes).hasValue(1);
     }
 
     @Test
@@ -235,7 +258,7 @@ class ResourceClosingTest {
         assertThat(thrown.getSuppressed()).containsExactly(closeFailure);
         assertThat(journal).containsExactly("close c", "close b", "close a");
         assertThat(List.of(a.closes.get(), b.closes.get(), c.closes.get())).containsOnly(1);
-        assertThat(logged.list).singleElement().satisfies(event -> {
+        assertThat(scopeLog()).singleElement().satisfies(event -> {
             assertThat(event.getLevel()).isEqualTo(Level.WARN);
             assertThat(event.getFormattedMessage()).contains("CountingResource[b]");
             assertThat(event.getThrowableProxy().getMessage()).isEqualTo("b cannot close");
@@ -255,7 +278,7 @@ class ResourceClosingTest {
 
         assertThat(result).isEqualTo("value");
         assertThat(journal).containsExactly("close b", "close a");
-        assertThat(logged.list)
+        assertThat(scopeLog())
                 .singleElement()
                 .satisfies(event -> assertThat(event.getLevel()).isEqualTo(Level.WARN));
     }

@@ -54,6 +54,7 @@ public final class RuntimeScope implements CancellationScope {
     private final ReentrantLock lock = new ReentrantLock();
     private @Nullable Thread bodyThread; // guarded by lock
     private final ArrayDeque<Binding> cleanups = new ArrayDeque<>(); // guarded by lock
+    private boolean closingResources; // guarded by lock
 
     private RuntimeScope(VirtualThreadEventLoop loop, @Nullable RuntimeScope parent) {
         this.id = Ids.nextScope();
@@ -286,6 +287,9 @@ public final class RuntimeScope implements CancellationScope {
                     log.error("A resource close listener threw", e);
                 }
             }
+            while (!binding.announced) {
+                Thread.yield(); // the binding thread is still delivering REGISTERED: keep the events in order
+            }
             loop.observers().resource(ResourceEvent.Type.CLOSED, binding.resource, this);
         }
     }
@@ -293,6 +297,7 @@ public final class RuntimeScope implements CancellationScope {
     private @Nullable Binding nextCleanup() {
         lock.lock();
         try {
+            closingResources = true;
             Binding binding = cleanups.pollLast();
             if (binding != null) {
                 binding.done = true;
@@ -346,14 +351,18 @@ public final class RuntimeScope implements CancellationScope {
         Binding binding = new Binding(resource, onCancellation, onClosed);
         lock.lock();
         try {
-            if (exiting) {
-                throw new IllegalStateException(describe() + " is exiting; it accepts no new resources");
+            if (closingResources) {
+                throw new IllegalStateException(describe() + " has closed its resources; it accepts no new ones");
             }
             cleanups.addLast(binding);
         } finally {
             lock.unlock();
         }
-        loop.observers().resource(ResourceEvent.Type.REGISTERED, resource, this);
+        try {
+            loop.observers().resource(ResourceEvent.Type.REGISTERED, resource, this);
+        } finally {
+            binding.announced = true;
+        }
         return binding;
     }
 
@@ -372,6 +381,7 @@ public final class RuntimeScope implements CancellationScope {
         final @Nullable Runnable onCancellation;
         final @Nullable Consumer<@Nullable Throwable> onClosed;
         boolean done; // guarded by lock
+        volatile boolean announced; // REGISTERED has been delivered
 
         Binding(
                 AutoCloseable resource,
