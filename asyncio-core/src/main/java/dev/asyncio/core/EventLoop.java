@@ -163,6 +163,19 @@ public interface EventLoop extends AutoCloseable {
     /** {@return a consistent snapshot of the loop's counters} */
     LoopStats stats();
 
+    /** {@return the live tree of scopes and tasks, without stacks; cheap enough for a live system} */
+    default TaskTree dump() {
+        return dump(false);
+    }
+
+    /**
+     * {@return the live tree of scopes and tasks}
+     *
+     * @param withStacks whether to include the current stack of each task's virtual thread (costs a stack walk per
+     *     task)
+     */
+    TaskTree dump(boolean withStacks);
+
     /** {@return the concurrency limit for {@code WORK} and {@code CONTROL} tasks, or 0 when there is none} */
     int maxConcurrentTasks();
 

@@ -4,6 +4,7 @@ import dev.asyncio.core.CancellationScope;
 import dev.asyncio.core.EventLoop;
 import dev.asyncio.core.Priority;
 import dev.asyncio.core.Task;
+import dev.asyncio.core.TaskTree;
 import dev.asyncio.core.observe.ResourceEvent;
 import dev.asyncio.core.observe.ScopeEvent;
 import dev.asyncio.exception.TaskCancelledException;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -460,8 +462,23 @@ public final class RuntimeScope implements CancellationScope {
         return children;
     }
 
-    long ageNanos() {
-        return System.nanoTime() - openedNanos;
+    /** {@return this scope and everything below it, as a tree node; tasks and children ordered by id} */
+    TaskTree.ScopeNode describe(boolean withStacks) {
+        List<TaskTree.TaskNode> taskNodes = new ArrayList<>(tasks.size());
+        for (RuntimeTask<?> task : tasks) {
+            if (!task.isDone()) {
+                taskNodes.add(task.describe(withStacks));
+            }
+        }
+        taskNodes.sort(Comparator.comparingLong(TaskTree.TaskNode::id));
+        List<RuntimeScope> open = new ArrayList<>(children);
+        open.sort(Comparator.comparingLong(RuntimeScope::id));
+        List<TaskTree.ScopeNode> childNodes = new ArrayList<>(open.size());
+        for (RuntimeScope child : open) {
+            childNodes.add(child.describe(withStacks));
+        }
+        return new TaskTree.ScopeNode(
+                id, isCancelled(), deadline, Duration.ofNanos(System.nanoTime() - openedNanos), taskNodes, childNodes);
     }
 
     String describe() {

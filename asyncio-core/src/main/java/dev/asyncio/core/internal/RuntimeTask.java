@@ -6,12 +6,14 @@ import dev.asyncio.core.Priority;
 import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
 import dev.asyncio.core.TaskStats;
+import dev.asyncio.core.TaskTree;
 import dev.asyncio.core.observe.TaskEvent;
 import dev.asyncio.exception.TaskCancelledException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -412,8 +414,18 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         return thread;
     }
 
-    long ageNanos() {
-        return System.nanoTime() - createdNanos;
+    /** {@return this task as a tree node, with its thread's stack if asked and it has started} */
+    TaskTree.TaskNode describe(boolean withStack) {
+        Thread t = thread;
+        List<StackTraceElement> stack = withStack && t != null ? List.of(t.getStackTrace()) : List.of();
+        return new TaskTree.TaskNode(
+                id,
+                name,
+                state(),
+                priority,
+                Duration.ofNanos(System.nanoTime() - createdNanos),
+                parent == null ? null : parent.id(),
+                stack);
     }
 
     @Override

@@ -7,9 +7,11 @@ import dev.asyncio.core.Priority;
 import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskContextPropagator;
 import dev.asyncio.core.TaskState;
+import dev.asyncio.core.TaskTree;
 import dev.asyncio.core.observe.Observable;
 import dev.asyncio.core.observe.TaskEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -216,6 +218,12 @@ public final class VirtualThreadEventLoop implements EventLoop {
     @Override
     public LoopStats stats() {
         return counters.snapshot(timers.active());
+    }
+
+    @Override
+    public TaskTree dump(boolean withStacks) {
+        LoopStats stats = stats();
+        return new TaskTree(name, Instant.now(), stats, root.describe(withStacks));
     }
 
     @Override
