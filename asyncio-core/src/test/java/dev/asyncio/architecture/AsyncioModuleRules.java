@@ -97,6 +97,15 @@ public final class AsyncioModuleRules {
             .because("waiting on a monitor pins a virtual thread and is not a cancellable suspension point;"
                     + " wait inside dev.asyncio.core.Suspension.suspend on a java.util.concurrent.locks.Condition");
 
+    /**
+     * Every package is {@code @NullMarked} in its {@code package-info.java}, so NullAway (which checks only null-marked
+     * code) checks all of it, and users' tools see which types accept null.
+     */
+    @ArchTest
+    public static final ArchRule EVERY_PACKAGE_IS_NULL_MARKED = classes()
+            .should(beInANullMarkedPackage())
+            .because("NullAway runs with OnlyNullMarked=true: code in a package without @NullMarked is not checked");
+
     /** Spring Boot auto-configurations are reached only through the imports file, never named by other classes. */
     @ArchTest
     public static final ArchRule AUTO_CONFIGURATIONS_ARE_REFERENCED_ONLY_FROM_THE_IMPORTS_FILE =
@@ -215,6 +224,25 @@ public final class AsyncioModuleRules {
                 default -> false;
             };
         });
+    }
+
+    private static ArchCondition<JavaClass> beInANullMarkedPackage() {
+        return new ArchCondition<>("be in a package annotated @NullMarked") {
+            @Override
+            public void check(JavaClass javaClass, ConditionEvents events) {
+                boolean marked = javaClass
+                        .getPackage()
+                        .tryGetPackageInfo()
+                        .map(info -> info.isAnnotatedWith("org.jspecify.annotations.NullMarked"))
+                        .orElse(false);
+                if (!marked) {
+                    events.add(SimpleConditionEvent.violated(
+                            javaClass,
+                            "package " + javaClass.getPackageName() + " of " + javaClass.getName()
+                                    + " has no package-info.java annotated @org.jspecify.annotations.NullMarked"));
+                }
+            }
+        };
     }
 
     private static ArchCondition<JavaClass> referToAnAutoConfigurationOtherThanToOrderIt(String annotation) {

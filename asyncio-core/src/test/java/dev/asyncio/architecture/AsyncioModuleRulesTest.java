@@ -3,8 +3,10 @@ package dev.asyncio.architecture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import dev.asyncio.architecture.fixture.LeakyApi;
@@ -16,6 +18,7 @@ import dev.asyncio.architecture.fixture.spring.InstantiatesAnAutoConfiguration;
 import dev.asyncio.architecture.fixture.spring.ListedAutoConfiguration;
 import dev.asyncio.architecture.fixture.spring.OrderedAutoConfiguration;
 import dev.asyncio.architecture.fixture.spring.UnlistedAutoConfiguration;
+import dev.asyncio.architecture.fixture.unmarked.Unmarked;
 import dev.asyncio.core.internal.Failures;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,6 +76,29 @@ class AsyncioModuleRulesTest {
         assertThat(evaluate(AsyncioModuleRules.NO_MONITOR_WAIT_OR_NOTIFY, classes))
                 .singleElement(STRING)
                 .contains("awaitChange()", "wait()");
+    }
+
+    @Test
+    void aClassInAPackageWithoutNullMarkedBreaksTheRule() {
+        // the whole fixture tree, package-info classes included: every package but one is @NullMarked
+        JavaClasses classes = new ClassFileImporter().importPackagesOf(TidyApi.class);
+
+        assertThat(evaluate(AsyncioModuleRules.EVERY_PACKAGE_IS_NULL_MARKED, classes))
+                .singleElement(STRING)
+                .contains(Unmarked.class.getName(), "@org.jspecify.annotations.NullMarked");
+    }
+
+    @Test
+    void everyPackageOfAsyncioCoreIsNullMarked() {
+        JavaClasses classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.asyncio");
+
+        assertThat(classes.stream().map(JavaClass::getPackageName).distinct())
+                .as("the packages checked")
+                .contains("dev.asyncio", "dev.asyncio.core", "dev.asyncio.core.internal", "dev.asyncio.exception");
+        assertThat(evaluate(AsyncioModuleRules.EVERY_PACKAGE_IS_NULL_MARKED, classes))
+                .isEmpty();
     }
 
     @Test
