@@ -12,10 +12,19 @@ import java.util.stream.Stream;
 
 /**
  * Checks on a module's Java sources that ArchUnit cannot make, because the compiler leaves no trace of them that
- * ArchUnit reads: a {@code synchronized} block compiles to monitor instructions inside a method body.
+ * ArchUnit reads: a {@code synchronized} block compiles to monitor instructions inside a method body, and Javadoc is
+ * not in class files at all.
  */
 public final class MainSources {
     private static final Pattern SYNCHRONIZED = Pattern.compile("\\bsynchronized\\b");
+    private static final Pattern PUBLIC_TYPE = Pattern.compile(
+            "(/\\*\\*(?:(?!\\*/).)*?\\*/)?\\s*(?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*"
+                    + "^public\\s+(?:(?:final|abstract|sealed|non-sealed|static)\\s+)*"
+                    + "(?:class|interface|record|enum|@interface)\\s+(\\w+)",
+            Pattern.DOTALL | Pattern.MULTILINE);
+    private static final Pattern STATES_THREAD_SAFETY = Pattern.compile(
+            "thread[- ]safe|thread safety|any thread|between threads|other threads|one thread|immutable",
+            Pattern.CASE_INSENSITIVE);
 
     private MainSources() {}
 
@@ -44,6 +53,39 @@ public final class MainSources {
         if (!uses.isEmpty()) {
             throw new AssertionError("synchronized pins virtual threads on JDK 21; use java.util.concurrent.locks"
                     + " instead. Found at: " + String.join(", ", uses));
+        }
+    }
+
+    /**
+     * Fails if the Javadoc of a top-level public type under {@code sourceRoot}, outside {@code internal} packages,
+     * does not say how it behaves under concurrency: that it is thread-safe, immutable, or how it may be shared
+     * between threads.
+     *
+     * @param sourceRoot a source directory, e.g. {@code src/main/java}
+     * @throws AssertionError naming each type whose Javadoc is silent on it
+     */
+    public static void assertEveryPublicTypeStatesThreadSafety(Path sourceRoot) {
+        List<String> silent = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(sourceRoot)) {
+            for (Path file : files.filter(path -> path.toString().endsWith(".java"))
+                    .filter(path -> !path.getParent().endsWith("internal"))
+                    .sorted()
+                    .toList()) {
+                Matcher type = PUBLIC_TYPE.matcher(Files.readString(file));
+                if (type.find()) {
+                    String javadoc = type.group(1) == null ? "" : type.group(1);
+                    if (!STATES_THREAD_SAFETY.matcher(javadoc).find()) {
+                        silent.add(type.group(2) + " (" + file + ")");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the sources under " + sourceRoot, e);
+        }
+        if (!silent.isEmpty()) {
+            throw new AssertionError("the class Javadoc of every public type states its thread-safety (thread-safe,"
+                    + " immutable, or how it may be shared between threads); it is missing on: "
+                    + String.join(", ", silent));
         }
     }
 

@@ -52,6 +52,53 @@ class MainSourcesTest {
     }
 
     @Test
+    void aPublicTypeWhoseJavadocIsSilentOnThreadsIsNamed(@TempDir Path sources) throws IOException {
+        Files.writeString(sources.resolve("Silent.java"), """
+                package dev.example;
+
+                /** Does something useful. */
+                public final class Silent {}
+                """);
+        Files.writeString(sources.resolve("Undocumented.java"), """
+                package dev.example;
+
+                public interface Undocumented {}
+                """);
+        Files.writeString(sources.resolve("Shared.java"), """
+                package dev.example;
+
+                /**
+                 * Does something useful.
+                 *
+                 * <p>Instances are thread-safe.
+                 */
+                @Deprecated
+                public record Shared(int value) {}
+                """);
+
+        assertThatThrownBy(() -> MainSources.assertEveryPublicTypeStatesThreadSafety(sources))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Silent")
+                .hasMessageContaining("Undocumented")
+                .hasMessageNotContaining("Shared");
+    }
+
+    @Test
+    void internalPackagesNeedNoThreadSafetyStatement(@TempDir Path sources) throws IOException {
+        Path internal = sources.resolve("dev/example/internal");
+        Files.createDirectories(internal);
+        Files.writeString(internal.resolve("Helper.java"), """
+                package dev.example.internal;
+
+                /** Helps. */
+                public final class Helper {}
+                """);
+
+        assertThatCode(() -> MainSources.assertEveryPublicTypeStatesThreadSafety(sources))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void blankingKeepsLinesInPlace() {
         String source = "a /* x\ny */ b // z\nc \"s\" d";
 
