@@ -1,0 +1,83 @@
+package dev.asyncio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import dev.asyncio.concurrency.GatherStrategy;
+import dev.asyncio.core.EventLoop;
+import dev.asyncio.core.Task;
+import dev.asyncio.exception.GatherException;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A gather's first failure is the one that ended first while the gather waited, whatever its index. (Tasks that had
+ * already ended when the gather began are taken in input order.)
+ */
+class GatherFirstFailureTest {
+    private final EventLoop loop =
+            EventLoop.builder().name("gather-first-failure").build();
+    private final CountDownLatch go = new CountDownLatch(1);
+
+    @AfterEach
+    void closeLoop() {
+        go.countDown();
+        loop.close();
+    }
+
+    @Test
+    void theLowerIndexFailingFirstIsTheFirstFailure() {
+        IllegalStateException early = new IllegalStateException("early");
+        IllegalStateException late = new IllegalStateException("late");
+        Task<Integer> first = loop.createTask("first", () -> {
+            go.await();
+            throw early;
+        });
+        Task<Integer> second = loop.createTask("second", () -> failAfter(first, late));
+
+        GatherException e = gatherOnceBlocked(first, second);
+
+        assertThat(e.firstException()).isSameAs(early);
+        assertThat(e.exception(1)).isSameAs(late);
+    }
+
+    @Test
+    void theHigherIndexFailingFirstIsTheFirstFailure() {
+        IllegalStateException early = new IllegalStateException("early");
+        IllegalStateException late = new IllegalStateException("late");
+        Task<Integer> second = loop.createTask("second", () -> {
+            go.await();
+            throw early;
+        });
+        Task<Integer> first = loop.createTask("first", () -> failAfter(second, late));
+
+        GatherException e = gatherOnceBlocked(first, second);
+
+        assertThat(e.firstException()).isSameAs(early);
+        assertThat(e.exception(0)).isSameAs(late);
+    }
+
+    /** Gathers on this thread; the failures start only once this thread is blocked in the gather. */
+    private GatherException gatherOnceBlocked(Task<Integer> first, Task<Integer> second) {
+        Thread gatherer = Thread.currentThread();
+        loop.createTask("trigger", () -> {
+            await().until(() -> gatherer.getState() == Thread.State.WAITING);
+            go.countDown();
+            return 0;
+        });
+        return catchThrowableOfType(
+                GatherException.class, () -> Asyncio.gather(GatherStrategy.WAIT_ALL, first, second));
+    }
+
+    /** Waits until {@code other} has failed, then fails with {@code failure}. */
+    private static Integer failAfter(Task<Integer> other, RuntimeException failure) {
+        try {
+            Asyncio.await(other);
+        } catch (IllegalStateException expected) {
+            // other failed first, as intended
+        }
+        throw failure;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.asyncio.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.asyncio.Asyncio;
+import dev.asyncio.exception.TaskCancelledException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The suspension points as primitives use them: checked before they block, and joins that report what they saw. */
+class SuspensionTest {
+    private final EventLoop loop = EventLoop.builder().name("suspension").build();
+
+    @AfterEach
+    void closeLoop() {
+        loop.close();
+    }
+
+    @Test
+    void aCancelledTaskThatSwallowedTheInterruptIsStoppedBeforeItsNextWaitRuns() throws Exception {
+        CountDownLatch sleeping = new CountDownLatch(1);
+        AtomicBoolean waitRan = new AtomicBoolean();
+        AtomicBoolean stopped = new AtomicBoolean();
+        Task<Integer> task = loop.createTask(() -> {
+            try {
+                sleeping.countDown();
+                Asyncio.sleep(Duration.ofMinutes(10));
+            } catch (TaskCancelledException swallowed) {
+                // the request stays, the interrupt status is cleared
+            }
+            try {
+                return Suspension.suspend(() -> {
+                    waitRan.set(true);
+                    return 1;
+                });
+            } catch (TaskCancelledException expected) {
+                stopped.set(true);
+                throw expected;
+            }
+        });
+        sleeping.await();
+        task.cancel();
+
+        await().until(task::isDone);
+        assertThat(stopped).isTrue();
+        assertThat(waitRan).isFalse();
+        assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
+    }
+
+    @Test
+    void aTimedJoinSaysWhetherTheTaskEndedInTime() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Task<Integer> blocked = loop.createTask(() -> {
+            release.await();
+            return 1;
+        });
+        Task<Integer> finished = loop.createTask(() -> 2);
+        Asyncio.await(finished);
+
+        assertThat(Suspension.join(finished, Duration.ofSeconds(10))).isTrue();
+        assertThat(Suspension.join(blocked, Duration.ZERO)).isFalse();
+        release.countDown();
+        assertThat(Suspension.join(blocked, Duration.ofSeconds(10))).isTrue();
+    }
+}
