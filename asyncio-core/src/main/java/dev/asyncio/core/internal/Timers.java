@@ -91,11 +91,13 @@ final class Timers {
         clock.shutdownNow();
         timers.keySet().forEach(this::delete);
         for (Thread thread : runningCallbacks) {
-            thread.interrupt();
+            if (thread != Thread.currentThread()) {
+                thread.interrupt();
+            }
         }
         boolean interrupted = false;
         for (Thread thread : runningCallbacks) {
-            while (thread.isAlive()) {
+            while (thread.isAlive() && thread != Thread.currentThread()) { // a callback may close its own loop
                 try {
                     thread.join();
                 } catch (InterruptedException e) {
