@@ -2,6 +2,7 @@ package dev.asyncio;
 
 import dev.asyncio.concurrency.GatherStrategy;
 import dev.asyncio.concurrency.Outcome;
+import dev.asyncio.concurrency.Semaphore;
 import dev.asyncio.concurrency.internal.Gathering;
 import dev.asyncio.context.Context;
 import dev.asyncio.core.CancellationScope;
@@ -331,6 +332,15 @@ public final class Asyncio {
      */
     public static void checkCancelled() {
         Suspension.checkCancelled();
+    }
+
+    /**
+     * {@return a new FIFO semaphore}
+     *
+     * @param permits at least 1
+     */
+    public static Semaphore semaphore(int permits) {
+        return new Semaphore(permits);
     }
 
     // ---- context ------------------------------------------------------------------------------------------------

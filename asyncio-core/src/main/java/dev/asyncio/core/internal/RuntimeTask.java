@@ -192,20 +192,22 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         if (!STATUS.compareAndSet(this, TaskState.RUNNING, ending)) {
             throw new IllegalStateException("task '" + name + "' left RUNNING twice");
         }
+        loop.counters().ended(ending.state(), true); // before the slot goes: peakActive never exceeds the limit
         loop.admission().release(this);
         Current.leave();
         ended(ending, true);
     }
 
     /**
-     * Everything after the terminal move: counters, the terminal event, then awaiters and callbacks. A task that
-     * never started is ended by another thread (its canceller); callbacks still run with no current task.
+     * Everything after the terminal move: the terminal event, then awaiters and callbacks (and the counters of a task
+     * that never started). Such a task is ended by another thread, its canceller; callbacks still run with no current
+     * task.
      */
     private void ended(Ending ending, boolean started) {
-        if (endedNanos == 0) {
+        if (!started) {
             endedNanos = System.nanoTime();
+            loop.counters().ended(ending.state(), false);
         }
-        loop.counters().ended(ending.state(), started);
         Future<?> warning = stallWarning;
         if (warning != null) {
             warning.cancel(false);
