@@ -31,13 +31,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * the same for (i) and (ii), and (iii) shows what the three events of a task (CREATED, STARTED, COMPLETED) cost. The
  * observer in (iii) publishes each event to a volatile field, as any real observer hands it on somewhere; an observer
  * with an empty body would let the JIT remove the event allocation and hide the cost being measured.
+ *
+ * <p>{@code virtualThreadStartAndJoin} is the floor for one round trip: start a raw virtual thread that returns a
+ * value and join it from the benchmark thread. Most of a single round trip is the wake-ups between the benchmark's
+ * platform thread and the virtual thread's carrier, not the runtime's bookkeeping.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 @Fork(1)
-@State(Scope.Benchmark)
 public class ObserverOverheadBenchmark {
     private static final Callable<Integer> ANSWER = () -> 42;
 
@@ -51,44 +54,57 @@ public class ObserverOverheadBenchmark {
         NO_OP
     }
 
-    /** The observation mode of this run. */
-    @Param
-    @SuppressWarnings("NullAway.Init") // JMH injects it before @Setup
-    public Observers observers;
+    /** A loop in one of the observation modes. */
+    @State(Scope.Benchmark)
+    public static class ObservedLoop {
+        /** The observation mode of this run. */
+        @Param
+        @SuppressWarnings("NullAway.Init") // JMH injects it before @Setup
+        public Observers observers;
 
-    @SuppressWarnings("NullAway.Init") // created in @Setup, which JMH runs before any benchmark call
-    private EventLoop loop;
+        @SuppressWarnings("NullAway.Init") // created in @Setup, which JMH runs before any benchmark call
+        EventLoop loop;
 
-    private volatile @Nullable TaskEvent lastEvent;
+        private volatile @Nullable TaskEvent lastEvent;
 
-    /** Opens the loop and puts it in the mode under test. */
-    @Setup
-    public void open() {
-        loop = EventLoop.builder().name("observer-overhead").build();
-        Observer keepLast = event -> lastEvent = event;
-        switch (observers) {
-            case NONE -> {}
-            case UNREGISTERED -> {
-                loop.observable().register(keepLast);
-                loop.observable().unregister(keepLast);
+        /** Opens the loop and puts it in the mode under test. */
+        @Setup
+        public void open() {
+            loop = EventLoop.builder().name("observer-overhead").build();
+            Observer keepLast = event -> lastEvent = event;
+            switch (observers) {
+                case NONE -> {}
+                case UNREGISTERED -> {
+                    loop.observable().register(keepLast);
+                    loop.observable().unregister(keepLast);
+                }
+                case NO_OP -> loop.observable().register(keepLast);
             }
-            case NO_OP -> loop.observable().register(keepLast);
+            if (loop.observable().isEnabled() != (observers == Observers.NO_OP)) {
+                throw new IllegalStateException("observable().isEnabled() does not match mode " + observers);
+            }
         }
-        if (loop.observable().isEnabled() != (observers == Observers.NO_OP)) {
-            throw new IllegalStateException("observable().isEnabled() does not match mode " + observers);
-        }
-    }
 
-    /** Closes the loop. */
-    @TearDown
-    public void close() {
-        loop.close();
+        /** Closes the loop. */
+        @TearDown
+        public void close() {
+            loop.close();
+        }
     }
 
     /** {@return the value of one task, created in the loop's root scope and awaited from the benchmark thread} */
     @Benchmark
-    public Integer createAndAwait() {
-        Task<Integer> task = loop.createTask(ANSWER);
+    public Integer createAndAwait(ObservedLoop observed) {
+        Task<Integer> task = observed.loop.createTask(ANSWER);
         return Asyncio.await(task);
+    }
+
+    /** {@return the value of one raw virtual thread, started and joined from the benchmark thread} */
+    @Benchmark
+    public Integer virtualThreadStartAndJoin() throws InterruptedException {
+        int[] result = new int[1];
+        Thread thread = Thread.ofVirtual().start(() -> result[0] = 42);
+        thread.join();
+        return result[0];
     }
 }
