@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The platform-thread pool that Spring Boot configures for {@code @Async} by default, rebuilt with the JDK alone so the
  * benchmarks do not depend on Spring: Boot's {@code ThreadPoolTaskExecutor} has 8 core threads, an unbounded queue
- * (so the pool never grows past its core size), a 60 s keep-alive with core threads allowed to time out, and threads
+ * (so the pool never grows past its core size, whatever its maximum), a 60 s keep-alive with core threads allowed to time out, and threads
  * named {@code task-N}. The comparison is with that executor, not with Spring's proxy in front of it.
  *
  * <p>Not thread-safe to create; the pool it returns is.
@@ -24,8 +24,10 @@ final class SpringDefaultPool {
     static ThreadPoolExecutor create() {
         AtomicInteger counter = new AtomicInteger();
         ThreadFactory threads = runnable -> new Thread(runnable, "task-" + counter.incrementAndGet());
+        // Boot's maximum is Integer.MAX_VALUE, which an unbounded queue never lets the pool reach: the core size is the
+        // real maximum, and saying so keeps Error Prone's ErroneousThreadPoolConstructorChecker quiet.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(
-                CORE_SIZE, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+                CORE_SIZE, CORE_SIZE, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
