@@ -212,8 +212,7 @@ public final class Asyncio {
      */
     public static <T extends @Nullable Object> List<T> gather(
             Collection<? extends Task<? extends T>> tasks, GatherStrategy strategy) {
-        Objects.requireNonNull(strategy, "strategy");
-        return Gathering.<T>of(tasks).gather(strategy);
+        return Gathering.gather(tasks, strategy);
     }
 
     /**
@@ -226,7 +225,7 @@ public final class Asyncio {
      */
     public static <T extends @Nullable Object> List<Outcome<T>> gatherOutcomes(
             Collection<? extends Task<? extends T>> tasks) {
-        return Gathering.<T>of(tasks).outcomes();
+        return Gathering.outcomes(tasks);
     }
 
     /**

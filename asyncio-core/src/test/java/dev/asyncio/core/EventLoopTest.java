@@ -218,24 +218,27 @@ class EventLoopTest {
                 }
             }
         });
-        List<Task<Integer>> tasks = new ArrayList<>();
-        for (int i = 0; i < 20_000; i++) {
-            int n = i;
-            tasks.add(loop.createTask(() -> {
-                if (n % 7 == 0) {
-                    throw new IllegalStateException("planned");
+        try {
+            List<Task<Integer>> tasks = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                int n = i;
+                tasks.add(loop.createTask(() -> {
+                    if (n % 7 == 0) {
+                        throw new IllegalStateException("planned");
+                    }
+                    Asyncio.sleep(n % 3);
+                    return n;
+                }));
+                if (n % 11 == 0) {
+                    tasks.get(n).cancel();
                 }
-                Asyncio.sleep(n % 3);
-                return n;
-            }));
-            if (n % 11 == 0) {
-                tasks.get(n).cancel();
             }
+            Asyncio.gatherOutcomes(tasks);
+            await().until(() -> samples.get() > 100);
+        } finally {
+            sampler.interrupt(); // never leave a spinning sampler behind, even when the test fails
+            sampler.join();
         }
-        Asyncio.gatherOutcomes(tasks);
-        await().until(() -> samples.get() > 100);
-        sampler.interrupt();
-        sampler.join();
         assertThat(broken.get()).isNull();
         LoopStats end = loop.stats();
         assertThat(end.created()).isEqualTo(20_000);

@@ -54,6 +54,11 @@ final class Timers {
         }
     }
 
+    /** Runs a short internal action on the clock thread every {@code period} until the clock stops. */
+    void every(Duration period, Runnable action) {
+        clock.scheduleWithFixedDelay(action, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     long add(Duration delay, @Nullable Duration period, Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         long id = ids.incrementAndGet();
