@@ -172,9 +172,14 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         Object request = CANCELLATION.compareAndExchange(this, null, SEALED);
         TaskCancelledException cancelled = null;
         if (request instanceof String reason) {
-            cancelled = thrown instanceof TaskCancelledException where
-                    ? new TaskCancelledException(cancelMessage(reason), where) // where the body was stopped
-                    : new TaskCancelledException(cancelMessage(reason));
+            String message = cancelMessage(reason);
+            if (thrown instanceof TaskCancelledException where && message.equals(where.getMessage())) {
+                cancelled = where; // the runtime's own exception, thrown where the body was stopped
+            } else if (thrown instanceof TaskCancelledException where) {
+                cancelled = new TaskCancelledException(message, where);
+            } else {
+                cancelled = new TaskCancelledException(message);
+            }
         } else if (thrown instanceof TaskCancelledException propagated) {
             cancelled = propagated; // the body let a cancellation out, e.g. from awaiting a cancelled task
         }
