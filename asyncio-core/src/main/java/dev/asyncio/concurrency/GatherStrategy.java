@@ -5,6 +5,8 @@ package dev.asyncio.concurrency;
  *
  * <p>A failure is a task that ended {@code FAILED}, or one that ended {@code CANCELLED} by anyone other than the
  * gather itself.
+ *
+ * <p>Enum constants are immutable and safe to share between threads.
  */
 public enum GatherStrategy {
     /**

@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * }
  * }
  *
+ * <p>Outcomes are immutable records, safe to share between threads; the value or error in one is shared as it is.
+ *
  * @param <T> the task's result type
  */
 public sealed interface Outcome<T extends @Nullable Object> {

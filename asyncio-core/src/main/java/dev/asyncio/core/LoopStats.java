@@ -6,6 +6,8 @@ package dev.asyncio.core;
  * <p>Every snapshot balances exactly, even while tasks come and go: {@code created == completed + failed + cancelled
  * + active + pending}, and no count is negative.
  *
+ * <p>Records are immutable, so a snapshot is safe to share between threads; it does not change as the loop goes on.
+ *
  * @param created tasks created since the loop started
  * @param started tasks whose body started
  * @param completed tasks that ended {@code COMPLETED}

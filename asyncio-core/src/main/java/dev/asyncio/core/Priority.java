@@ -7,6 +7,8 @@ package dev.asyncio.core;
  * <p>With {@code maxConcurrentTasks(n)}, at most {@code n} {@link #CONTROL} and {@link #WORK} tasks run at once; the
  * rest wait {@link TaskState#PENDING} in FIFO order, {@code CONTROL} ahead of {@code WORK}. {@link #SYSTEM} tasks are
  * never queued and take no slot. Without a limit every task starts at once whatever its priority.
+ *
+ * <p>Enum constants are immutable and safe to share between threads.
  */
 public enum Priority {
     /** Runtime housekeeping: starts at once, never counts against the limit. */

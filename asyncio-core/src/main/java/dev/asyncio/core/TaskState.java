@@ -8,6 +8,8 @@ import java.util.Locale;
  * <p>Legal moves are {@code PENDING → RUNNING | CANCELLED | FAILED} and {@code RUNNING → COMPLETED | FAILED |
  * CANCELLED}; terminal states never change. The runtime makes every move with one atomic compare-and-set, so a task
  * is never seen in two states at once and never leaves a terminal state.
+ *
+ * <p>Enum constants are immutable and safe to share between threads.
  */
 public enum TaskState {
     /** Created, waiting for admission or for its thread to start; its body has not run. */

@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A snapshot of one task's timing.
  *
+ * <p>Records are immutable, so a snapshot is safe to share between threads; it does not change as the task goes on.
+ *
  * @param id the task's id
  * @param name the task's name
  * @param state the state when the snapshot was taken

@@ -12,15 +12,27 @@ import java.util.concurrent.CancellationException;
  * for cleanup. Let it propagate: a task whose body ends with it ends {@code CANCELLED}.
  *
  * <p>It extends {@link CancellationException}, so it is also an {@link IllegalStateException}.
+ *
+ * <p>Safe to read from any thread once safely published, as when the runtime hands it to an awaiter.
  */
 public class TaskCancelledException extends CancellationException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message who asked for the cancellation
+     */
     public TaskCancelledException(String message) {
         super(message);
     }
 
-    /** Creates the exception with a cause, for instance the cancellation of the task that was awaited. */
+    /**
+     * Creates the exception with a cause, for instance the cancellation of the task that was awaited.
+     *
+     * @param message who asked for the cancellation
+     * @param cause what led to it
+     */
     @SuppressWarnings("this-escape") // CancellationException has no (message, cause) constructor
     public TaskCancelledException(String message, Throwable cause) {
         super(message);

@@ -7,6 +7,9 @@ package dev.asyncio.resource;
  * even while resources come and go. A registration is counted in {@code registered} (and {@code open}) from the
  * moment it is attempted; one whose scope refuses it (the scope had exited) is taken back when it fails.
  *
+ * <p>Records are immutable, so a snapshot is safe to share between threads; it does not change as resources come
+ * and go.
+ *
  * @param registered registrations that bound a resource to a scope
  * @param deregistered registrations ended by {@link AsyncResourceManager#deregister(AsyncResource)}, without a close
  * @param closed registrations ended by their scope closing the resource, whether or not {@code close()} threw

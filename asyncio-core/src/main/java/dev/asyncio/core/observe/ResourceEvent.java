@@ -7,6 +7,9 @@ import java.util.Objects;
 /**
  * A resource bound to a scope, or closed by it.
  *
+ * <p>Events are immutable records, safe to hand to other threads; the scope in one is the live, thread-safe object,
+ * and the resource is shared as it is.
+ *
  * @param type what happened
  * @param resource the resource
  * @param scope the scope it is bound to

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * A scope opened or exited. {@code COMPLETED} and {@code CANCELLED} are delivered once the scope's tasks have
  * terminated and its resources are closed.
  *
+ * <p>Events are immutable records, safe to hand to other threads; the scope in one is the live, thread-safe object.
+ *
  * @param type what happened
  * @param scope the scope
  * @param timestamp when it happened

@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * {@code event.task().result()} already works; awaiters of the task are released only after every observer has seen
  * it.
  *
+ * <p>Events are immutable records, safe to hand to other threads; the task in one is the live, thread-safe object.
+ *
  * @param type what happened
  * @param task the task
  * @param timestamp when it happened
