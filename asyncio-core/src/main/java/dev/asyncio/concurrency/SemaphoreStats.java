@@ -6,7 +6,8 @@ import java.util.Objects;
  * A snapshot of a {@link Semaphore}'s state and counters, for logs, dashboards and metrics.
  *
  * <p>Each field is read separately, so while the semaphore is in use the fields need not agree with each other; once
- * it is idle, {@code available == max - (acquired - released)}.
+ * it is idle, {@code available == max - (acquired - released)}. Instances are immutable and may be shared between
+ * threads freely.
  *
  * @param name the semaphore's name
  * @param max the number of permits it was created with
