@@ -2,6 +2,7 @@ package dev.asyncio;
 
 import dev.asyncio.concurrency.GatherStrategy;
 import dev.asyncio.concurrency.Outcome;
+import dev.asyncio.concurrency.Semaphore;
 import dev.asyncio.concurrency.internal.Gathering;
 import dev.asyncio.context.Context;
 import dev.asyncio.core.CancellationScope;
@@ -211,8 +212,7 @@ public final class Asyncio {
      */
     public static <T extends @Nullable Object> List<T> gather(
             Collection<? extends Task<? extends T>> tasks, GatherStrategy strategy) {
-        Objects.requireNonNull(strategy, "strategy");
-        return Gathering.<T>of(tasks).gather(strategy);
+        return Gathering.gather(tasks, strategy);
     }
 
     /**
@@ -225,7 +225,7 @@ public final class Asyncio {
      */
     public static <T extends @Nullable Object> List<Outcome<T>> gatherOutcomes(
             Collection<? extends Task<? extends T>> tasks) {
-        return Gathering.<T>of(tasks).outcomes();
+        return Gathering.outcomes(tasks);
     }
 
     /**
@@ -331,6 +331,15 @@ public final class Asyncio {
      */
     public static void checkCancelled() {
         Suspension.checkCancelled();
+    }
+
+    /**
+     * {@return a new FIFO semaphore}
+     *
+     * @param permits at least 1
+     */
+    public static Semaphore semaphore(int permits) {
+        return new Semaphore(permits);
     }
 
     // ---- context ------------------------------------------------------------------------------------------------

@@ -170,6 +170,14 @@ class AsyncioTest {
     }
 
     @Test
+    void semaphoreMakesAFifoSemaphoreAndRejectsNonPositivePermits() {
+        var semaphore = Asyncio.semaphore(2);
+        assertThat(semaphore.max()).isEqualTo(2);
+        assertThat(semaphore.withPermit(semaphore::available)).isEqualTo(1);
+        assertThatThrownBy(() -> Asyncio.semaphore(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void contextFunctionsReadAndWriteTheTasksContext() {
         Asyncio.run(() -> {
             Asyncio.setContext("user", "ada");

@@ -44,7 +44,14 @@ class GatherTest {
     }
 
     private Task<Integer> sleepingForever(AtomicBoolean cleanedUp) {
+        return sleepingForever(cleanedUp, new CountDownLatch(1));
+    }
+
+    /** A task that sleeps until cancelled; {@code started} counts down once its body runs (a task cancelled before
+     * it started never runs its finally block). */
+    private Task<Integer> sleepingForever(AtomicBoolean cleanedUp, CountDownLatch started) {
         return loop.createTask("forever", () -> {
+            started.countDown();
             try {
                 Asyncio.sleep(Duration.ofMinutes(10));
             } finally {
@@ -79,13 +86,15 @@ class GatherTest {
     }
 
     @Test
-    void failFastCancelsTheSiblingsAndWaitsForThemBeforeThrowing() {
+    void failFastCancelsTheSiblingsAndWaitsForThemBeforeThrowing() throws Exception {
         AtomicBoolean aCleaned = new AtomicBoolean();
         AtomicBoolean bCleaned = new AtomicBoolean();
         IllegalStateException boom = new IllegalStateException("boom");
-        Task<Integer> a = sleepingForever(aCleaned);
-        Task<Integer> failing = failingAfter(10, boom);
-        Task<Integer> b = sleepingForever(bCleaned);
+        CountDownLatch started = new CountDownLatch(2);
+        Task<Integer> a = sleepingForever(aCleaned, started);
+        Task<Integer> b = sleepingForever(bCleaned, started);
+        started.await();
+        Task<Integer> failing = failingAfter(0, boom);
         Task<Integer> done = loop.createTask("quick", () -> 9);
         Suspension.join(done);
 
@@ -109,10 +118,12 @@ class GatherTest {
     }
 
     @Test
-    void failFastTreatsATaskCancelledBySomeoneElseAsAFailure() {
+    void failFastTreatsATaskCancelledBySomeoneElseAsAFailure() throws Exception {
         AtomicBoolean cleaned = new AtomicBoolean();
+        CountDownLatch siblingStarted = new CountDownLatch(1);
         Task<Integer> victim = sleepingForever(new AtomicBoolean());
-        Task<Integer> sibling = sleepingForever(cleaned);
+        Task<Integer> sibling = sleepingForever(cleaned, siblingStarted);
+        siblingStarted.await();
         victim.cancel("someone else");
         GatherException e = (GatherException) catchThrowable(() -> Asyncio.gather(victim, sibling));
         assertThat(e.exceptions()).containsOnlyKeys(0);

@@ -26,9 +26,11 @@ class WaitForTest {
     }
 
     @Test
-    void onExpiryTheTaskIsCancelledAndTerminatedBeforeTheTimeoutIsThrown() {
+    void onExpiryTheTaskIsCancelledAndTerminatedBeforeTheTimeoutIsThrown() throws Exception {
         AtomicBoolean unwound = new AtomicBoolean();
+        CountDownLatch started = new CountDownLatch(1);
         Task<Integer> task = loop.createTask("slow", () -> {
+            started.countDown();
             try {
                 Asyncio.sleep(600_000);
             } finally {
@@ -37,6 +39,7 @@ class WaitForTest {
             }
             return 1;
         });
+        started.await(); // a task cancelled before it starts never runs its finally block
         assertThatThrownBy(() -> Asyncio.waitFor(task, Duration.ofMillis(20)))
                 .isInstanceOf(TaskTimeoutException.class)
                 .hasMessageContaining("'slow' timed out after 20ms")

@@ -13,9 +13,10 @@ package dev.asyncio.core;
  * @param completed tasks that ended {@code COMPLETED}
  * @param failed tasks that ended {@code FAILED}
  * @param cancelled tasks that ended {@code CANCELLED}
- * @param active tasks {@code RUNNING} now
+ * @param active tasks {@code RUNNING} now, including those waiting in the runtime (which hand their admission slot
+ *     back meanwhile), so under a concurrency limit it may exceed the limit while tasks await other tasks
  * @param pending tasks {@code PENDING} now (waiting for admission or for their thread)
- * @param peakActive the highest number of tasks that ran at once
+ * @param peakActive the highest {@code active} seen
  * @param activeTimers timers scheduled and not yet fired (one-shot) or deleted (periodic)
  * @param activeScopes cancellation scopes open now, the root scope included
  */

@@ -48,7 +48,7 @@ public final class Suspension {
      * @throws dev.asyncio.exception.TaskCancelledException if the caller is cancelled before or while blocked
      */
     public static <T extends @Nullable Object> T suspend(Wait<T> wait) {
-        return Waiting.suspend(wait::block);
+        return Waiting.suspend(wait);
     }
 
     /**

@@ -32,7 +32,14 @@ class TaskGroupTest {
     }
 
     private static Callable<Integer> sleepForever(AtomicBoolean unwound) {
+        return sleepForever(unwound, new CountDownLatch(1));
+    }
+
+    /** Sleeps until cancelled; {@code started} counts down once the body runs (a task cancelled before it started
+     * never runs its finally block). */
+    private static Callable<Integer> sleepForever(AtomicBoolean unwound, CountDownLatch started) {
         return () -> {
+            started.countDown();
             try {
                 Asyncio.sleep(Duration.ofMinutes(10));
             } finally {
@@ -74,8 +81,10 @@ class TaskGroupTest {
         IllegalStateException first = new IllegalStateException("first");
         loop.run(() -> {
             TaskGroup group = TaskGroup.open();
-            Task<Integer> sleeper = group.spawn("sleeper", sleepForever(unwound));
+            CountDownLatch sleeping = new CountDownLatch(1);
+            Task<Integer> sleeper = group.spawn("sleeper", sleepForever(unwound, sleeping));
             sleeper.addDoneCallback(t -> cancelledBeforeWaitAll.countDown());
+            sleeping.await();
             Task<Integer> failing = group.spawn("failing", () -> {
                 throw first;
             });
@@ -159,7 +168,9 @@ class TaskGroupTest {
         IllegalStateException taskFailure = new IllegalStateException("task");
         IllegalArgumentException bodyFailure = new IllegalArgumentException("body");
         assertThatThrownBy(() -> loop.run(() -> TaskGroup.run(group -> {
-                    group.spawn(sleepForever(unwound));
+                    CountDownLatch sleeping = new CountDownLatch(1);
+                    group.spawn(sleepForever(unwound, sleeping));
+                    awaitQuietly(sleeping);
                     Task<Integer> failing = group.spawn(() -> {
                         throw taskFailure;
                     });
@@ -176,7 +187,9 @@ class TaskGroupTest {
         AtomicBoolean unwound = new AtomicBoolean();
         loop.run(() -> {
             TaskGroup group = TaskGroup.open();
-            Task<Integer> task = group.spawn(sleepForever(unwound));
+            CountDownLatch sleeping = new CountDownLatch(1);
+            Task<Integer> task = group.spawn(sleepForever(unwound, sleeping));
+            sleeping.await();
             assertThatThrownBy(group::close)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("waitAll()");
@@ -326,6 +339,14 @@ class TaskGroupTest {
             assertThat(group.taskCount()).isZero();
             return null;
         });
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static GatherException catchGather(Runnable action) {

@@ -69,9 +69,11 @@ class CancellationScopeTest {
     void exitCancelsLeftoverTasksAndWaitsUntilEachHasTerminated() {
         List<Task<Integer>> leftovers = new ArrayList<>();
         AtomicBoolean cleanupRan = new AtomicBoolean();
+        CountDownLatch started = new CountDownLatch(100);
         CancellationScope.run(() -> {
             for (int i = 0; i < 100; i++) {
                 leftovers.add(Asyncio.createTask(() -> {
+                    started.countDown();
                     try {
                         Asyncio.sleep(Duration.ofMinutes(10));
                     } finally {
@@ -81,6 +83,7 @@ class CancellationScopeTest {
                     return 1;
                 }));
             }
+            started.await(); // so that every leftover is running, not pending, when the scope exits
             return null;
         });
         assertThat(leftovers).allMatch(t -> t.state() == TaskState.CANCELLED);
@@ -342,7 +345,7 @@ class CancellationScopeTest {
                 AtomicReference<CancellationScope> ref = new AtomicReference<>();
                 Thread canceller = Thread.ofVirtual().start(() -> {
                     while (ref.get() == null) {
-                        Thread.onSpinWait();
+                        Thread.yield(); // a virtual thread: yield its carrier rather than spin on it
                     }
                     ref.get().cancel();
                 });

@@ -218,28 +218,78 @@ class EventLoopTest {
                 }
             }
         });
-        List<Task<Integer>> tasks = new ArrayList<>();
-        for (int i = 0; i < 20_000; i++) {
-            int n = i;
-            tasks.add(loop.createTask(() -> {
-                if (n % 7 == 0) {
-                    throw new IllegalStateException("planned");
+        try {
+            List<Task<Integer>> tasks = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                int n = i;
+                tasks.add(loop.createTask(() -> {
+                    if (n % 7 == 0) {
+                        throw new IllegalStateException("planned");
+                    }
+                    Asyncio.sleep(n % 3);
+                    return n;
+                }));
+                if (n % 11 == 0) {
+                    tasks.get(n).cancel();
                 }
-                Asyncio.sleep(n % 3);
-                return n;
-            }));
-            if (n % 11 == 0) {
-                tasks.get(n).cancel();
             }
+            Asyncio.gatherOutcomes(tasks);
+            await().until(() -> samples.get() > 100);
+        } finally {
+            sampler.interrupt(); // never leave a spinning sampler behind, even when the test fails
+            sampler.join();
         }
-        Asyncio.gatherOutcomes(tasks);
-        await().until(() -> samples.get() > 100);
-        sampler.interrupt();
-        sampler.join();
         assertThat(broken.get()).isNull();
         LoopStats end = loop.stats();
         assertThat(end.created()).isEqualTo(20_000);
         assertThat(end.completed() + end.failed() + end.cancelled()).isEqualTo(20_000);
+    }
+
+    private static final ThreadLocal<String> MDC_LIKE = new ThreadLocal<>();
+    private static final InheritableThreadLocal<String> INHERITABLE = new InheritableThreadLocal<>();
+
+    @Test
+    void aPropagatorCarriesThreadLocalsIntoEveryTaskAndRestoresThemAfterwards() {
+        List<String> restoredAndClosed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TaskContextPropagator propagator = new TaskContextPropagator() {
+            @Override
+            public Object capture() {
+                return MDC_LIKE.get();
+            }
+
+            @Override
+            public Restored restore(Object captured) {
+                MDC_LIKE.set((String) captured);
+                restoredAndClosed.add("restored " + captured);
+                return () -> {
+                    MDC_LIKE.remove();
+                    restoredAndClosed.add("closed " + captured);
+                };
+            }
+        };
+        try (EventLoop propagating = EventLoop.builder().propagator(propagator).build()) {
+            MDC_LIKE.set("request-7");
+            try {
+                Task<String> task = propagating.createTask(MDC_LIKE::get);
+                // tasks made through the facade inside the loop get it too
+                Task<String> nested = propagating.createTask(() -> Asyncio.await(Asyncio.createTask(MDC_LIKE::get)));
+                assertThat(Asyncio.await(task)).isEqualTo("request-7");
+                assertThat(Asyncio.await(nested)).isEqualTo("request-7");
+            } finally {
+                MDC_LIKE.remove();
+            }
+            assertThat(restoredAndClosed).contains("restored request-7", "closed request-7");
+        }
+    }
+
+    @Test
+    void taskThreadsDoNotInheritInheritableThreadLocals() {
+        INHERITABLE.set("leaks?");
+        try {
+            assertThat(Asyncio.await(loop.createTask(INHERITABLE::get))).isNull();
+        } finally {
+            INHERITABLE.remove();
+        }
     }
 
     @Test

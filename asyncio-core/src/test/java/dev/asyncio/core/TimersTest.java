@@ -126,6 +126,17 @@ class TimersTest {
     }
 
     @Test
+    void aTimerCallbackMayCloseItsOwnLoop() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        loop.callSoon(() -> {
+            loop.close();
+            closed.countDown();
+        });
+        assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(loop.isClosed()).isTrue();
+    }
+
+    @Test
     void badIntervalsAreRejected() {
         assertThatThrownBy(() -> loop.addTimer(Duration.ZERO, () -> {}, true))
                 .isInstanceOf(IllegalArgumentException.class)

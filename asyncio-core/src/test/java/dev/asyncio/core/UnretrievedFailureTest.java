@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.asyncio.Asyncio;
 import dev.asyncio.testing.LogCapture;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +92,7 @@ class UnretrievedFailureTest {
         assertThat(log.containing("'in-root'")).hasSize(1);
         loop.close();
         assertThat(log.containing("'in-root'")).hasSize(1); // once
+        Reference.reachabilityFence(task); // reported by the close, not by the garbage collector
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
 import dev.asyncio.exception.GatherException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
@@ -15,40 +14,83 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Waits for a fixed list of tasks and reports them by input index. Each input gets a done callback that records its
- * completion order and wakes the gatherer, so waiting for {@code n} tasks costs {@code n} wake-ups, not a poll.
- * Cancelling the gatherer does not cancel the inputs.
+ * completion rank; the gatherer is woken once, when the last input ends (or, failing fast, when one fails), so
+ * gathering {@code n} tasks costs one wake-up, not {@code n}. Cancelling the gatherer does not cancel the inputs.
  */
 public final class Gathering<T extends @Nullable Object> {
     private final List<Task<? extends T>> tasks;
-    private final ConcurrentLinkedQueue<Integer> completed = new ConcurrentLinkedQueue<>();
-    private final Semaphore wakeups = new Semaphore(0);
+    private final boolean failFast;
+    /** Per input, the rank of its completion, or -1 while its callback has not run. */
+    private final AtomicIntegerArray rank;
+
+    private final AtomicInteger ranks = new AtomicInteger();
+    private final AtomicInteger finished = new AtomicInteger();
+    private final CountDownLatch wake = new CountDownLatch(1);
     private final BitSet cancelledByUs = new BitSet();
-    /** Per input, the rank of its completion as the gatherer took it, or -1 before; gatherer thread only. */
-    private final int[] rank;
 
-    private int taken;
-
-    private Gathering(List<Task<? extends T>> tasks) {
+    private Gathering(List<Task<? extends T>> tasks, boolean failFast) {
         this.tasks = tasks;
-        this.rank = new int[tasks.size()];
-        Arrays.fill(rank, -1);
+        this.failFast = failFast;
+        this.rank = new AtomicIntegerArray(tasks.size());
         for (int i = 0; i < tasks.size(); i++) {
-            Integer index = i;
-            tasks.get(i).addDoneCallback(task -> {
-                completed.add(index);
-                wakeups.release();
-            });
+            rank.set(i, -1);
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            int index = i;
+            tasks.get(i).addDoneCallback(task -> onDone(index, task));
         }
     }
 
-    /** {@return the gatherer of {@code tasks}, after checking them} */
-    public static <T extends @Nullable Object> Gathering<T> of(Collection<? extends Task<? extends T>> tasks) {
+    /**
+     * Gathers with {@code strategy}.
+     *
+     * @param tasks the inputs
+     * @param strategy how to treat failures
+     * @param <T> the result type
+     * @return the results in input order ({@code RETURN_PARTIAL}: the successful ones)
+     * @throws GatherException as the strategy says
+     */
+    public static <T extends @Nullable Object> List<T> gather(
+            Collection<? extends Task<? extends T>> tasks, GatherStrategy strategy) {
+        Objects.requireNonNull(strategy, "strategy");
+        List<Task<? extends T>> inputs = checked(tasks);
+        if (inputs.isEmpty()) {
+            return List.of();
+        }
+        return new Gathering<>(inputs, strategy == GatherStrategy.FAIL_FAST).results(strategy);
+    }
+
+    /**
+     * Waits for every task and describes each.
+     *
+     * @param tasks the inputs
+     * @param <T> the result type
+     * @return one outcome per input, in input order
+     */
+    public static <T extends @Nullable Object> List<Outcome<T>> outcomes(
+            Collection<? extends Task<? extends T>> tasks) {
+        List<Task<? extends T>> inputs = checked(tasks);
+        if (inputs.isEmpty()) {
+            return List.of();
+        }
+        Gathering<T> gathering = new Gathering<>(inputs, false);
+        gathering.awaitWake();
+        List<Outcome<T>> outcomes = new ArrayList<>(inputs.size());
+        for (Task<? extends T> task : inputs) {
+            outcomes.add(outcomeOf(task));
+        }
+        return Collections.unmodifiableList(outcomes);
+    }
+
+    private static <T extends @Nullable Object> List<Task<? extends T>> checked(
+            Collection<? extends Task<? extends T>> tasks) {
         Objects.requireNonNull(tasks, "tasks");
         List<Task<? extends T>> list = new ArrayList<>(tasks.size());
         Task<?> self = Task.current();
@@ -61,24 +103,36 @@ public final class Gathering<T extends @Nullable Object> {
             }
             list.add(task);
         }
-        return new Gathering<>(list);
+        return list;
     }
 
-    /** Gathers with {@code strategy}: results in input order, or a {@link GatherException}. */
-    public List<T> gather(GatherStrategy strategy) {
-        Objects.requireNonNull(strategy, "strategy");
+    /** Ranks the input before counting it, so that a woken gatherer sees the rank of every input counted. */
+    private void onDone(int index, Task<?> task) {
+        rank.set(index, ranks.getAndIncrement());
+        boolean last = finished.incrementAndGet() == tasks.size();
+        if (last || (failFast && task.state() != TaskState.COMPLETED)) {
+            wake.countDown();
+        }
+    }
+
+    private void awaitWake() {
+        Suspension.suspend(() -> {
+            wake.await();
+            return null;
+        });
+    }
+
+    private List<T> results(GatherStrategy strategy) {
         String source = "gather (" + strategy + ")";
+        awaitWake();
         if (strategy == GatherStrategy.FAIL_FAST) {
-            int failed = awaitAllOrFirstFailure();
+            int failed = firstUnsuccessful();
             if (failed >= 0) {
                 cancelOthers(failed, source);
                 throw failure(source, true);
             }
-        } else {
-            awaitAll();
-            if (strategy == GatherStrategy.WAIT_ALL && countUnsuccessful() > 0) {
-                throw failure(source, false);
-            }
+        } else if (strategy == GatherStrategy.WAIT_ALL && firstUnsuccessful() >= 0) {
+            throw failure(source, false);
         }
         List<T> results = new ArrayList<>(tasks.size());
         for (Task<? extends T> task : tasks) {
@@ -89,16 +143,6 @@ public final class Gathering<T extends @Nullable Object> {
         return Collections.unmodifiableList(results);
     }
 
-    /** Waits for every task and describes each. */
-    public List<Outcome<T>> outcomes() {
-        awaitAll();
-        List<Outcome<T>> outcomes = new ArrayList<>(tasks.size());
-        for (Task<? extends T> task : tasks) {
-            outcomes.add(outcomeOf(task));
-        }
-        return Collections.unmodifiableList(outcomes);
-    }
-
     private static <T extends @Nullable Object> Outcome<T> outcomeOf(Task<? extends T> task) {
         return switch (task.state()) {
             case COMPLETED -> new Outcome.Success<>(task.result());
@@ -107,51 +151,23 @@ public final class Gathering<T extends @Nullable Object> {
         };
     }
 
-    private void awaitAll() {
-        while (taken < tasks.size()) {
-            takeNext();
-        }
-    }
-
-    /** {@return the index of the first task to end unsuccessfully, or -1 once all completed} */
-    private int awaitAllOrFirstFailure() {
-        while (taken < tasks.size()) {
-            int index = takeNext();
-            if (tasks.get(index).state() != TaskState.COMPLETED) {
-                return index;
+    /** {@return the ranked input that ended unsuccessfully first, or -1} */
+    private int firstUnsuccessful() {
+        int first = -1;
+        for (int i = 0; i < tasks.size(); i++) {
+            int r = rank.get(i);
+            if (r >= 0 && tasks.get(i).state() != TaskState.COMPLETED && (first < 0 || r < rank.get(first))) {
+                first = i;
             }
         }
-        return -1;
-    }
-
-    /** Waits for the next completion and ranks it. */
-    private int takeNext() {
-        Suspension.suspend(() -> {
-            wakeups.acquire();
-            return null;
-        });
-        return rankNext(Objects.requireNonNull(completed.poll()));
-    }
-
-    private int rankNext(int index) {
-        rank[index] = taken++;
-        return index;
-    }
-
-    private int countUnsuccessful() {
-        int count = 0;
-        for (Task<? extends T> task : tasks) {
-            if (task.state() != TaskState.COMPLETED) {
-                count++;
-            }
-        }
-        return count;
+        return first;
     }
 
     /** Cancels every unfinished task because {@code failed} failed, and waits until each has terminated. */
     private void cancelOthers(int failed, String source) {
-        String reason = source + " cancelled it after task '"
-                + tasks.get(failed).name() + "' " + (tasks.get(failed).isCancelled() ? "was cancelled" : "failed");
+        Task<? extends T> trigger = tasks.get(failed);
+        String reason = source + " cancelled it after task '" + trigger.name() + "' "
+                + (trigger.isCancelled() ? "was cancelled" : "failed");
         for (int i = 0; i < tasks.size(); i++) {
             if (tasks.get(i).cancel(reason)) {
                 cancelledByUs.set(i);
@@ -159,9 +175,6 @@ public final class Gathering<T extends @Nullable Object> {
         }
         for (Task<? extends T> task : tasks) {
             Suspension.joinUninterruptibly(task);
-        }
-        for (Integer index = completed.poll(); index != null; index = completed.poll()) {
-            rankNext(index);
         }
     }
 
@@ -180,7 +193,7 @@ public final class Gathering<T extends @Nullable Object> {
                         continue;
                     }
                     exceptions.put(i, Objects.requireNonNull(task.exception()));
-                    if (first < 0 || rank[i] < rank[first]) {
+                    if (first < 0 || rankOf(i) < rankOf(first)) {
                         first = i;
                     }
                 }
@@ -188,5 +201,11 @@ public final class Gathering<T extends @Nullable Object> {
             }
         }
         return new GatherException(source, names, exceptions, results, first < 0 ? null : exceptions.get(first));
+    }
+
+    /** A rank, with inputs whose callback has not run (not possible once all have terminated) ranked last. */
+    private int rankOf(int index) {
+        int r = rank.get(index);
+        return r < 0 ? Integer.MAX_VALUE : r;
     }
 }

@@ -97,14 +97,14 @@ final class BoundedAdmission implements Admission {
             if (task.holdsSlot) {
                 return;
             }
-            if ((running < limit && resuming.isEmpty()) || task.cancellationRequest() != null) {
+            if ((running < limit && resuming.isEmpty()) || task.isCancelRequested()) {
                 running++; // a cancelled task takes its slot back at once, even over the limit, to unwind
                 task.holdsSlot = true;
                 return;
             }
             resuming.add(task);
             while (!task.holdsSlot) {
-                if (task.cancellationRequest() != null) {
+                if (task.isCancelRequested()) {
                     resuming.remove(task);
                     running++;
                     task.holdsSlot = true;

@@ -14,9 +14,9 @@ public final class Cancellations {
     public static @Nullable TaskCancelledException pending() {
         RuntimeTask<?> task = Current.task();
         if (task != null) {
-            TaskCancelledException request = task.cancellationRequest();
-            if (request != null) {
-                return new TaskCancelledException(String.valueOf(request.getMessage()));
+            String message = task.cancellationMessage();
+            if (message != null) {
+                return new TaskCancelledException(message);
             }
         }
         for (RuntimeScope scope = Current.scope(); scope != null; scope = scope.parent()) {

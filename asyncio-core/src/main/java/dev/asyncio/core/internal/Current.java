@@ -2,59 +2,76 @@ package dev.asyncio.core.internal;
 
 import org.jspecify.annotations.Nullable;
 
-/** The task and scope the calling thread is in. Each task has its own virtual thread, so thread-locals are task-locals. */
+/**
+ * The task and scope the calling thread is in, as one thread-local frame. Each task has its own virtual thread, so a
+ * thread-local is a task-local here.
+ */
 public final class Current {
-    private static final ThreadLocal<@Nullable RuntimeTask<?>> TASK = new ThreadLocal<>();
-    private static final ThreadLocal<@Nullable RuntimeScope> SCOPE = new ThreadLocal<>();
+    private static final ThreadLocal<@Nullable Frame> FRAME = new ThreadLocal<>();
 
     private Current() {}
 
+    /** The calling thread's task (null on other threads) and innermost scope (null outside any). */
+    private static final class Frame {
+        final @Nullable RuntimeTask<?> task;
+
+        @Nullable
+        RuntimeScope scope;
+
+        Frame(@Nullable RuntimeTask<?> task, @Nullable RuntimeScope scope) {
+            this.task = task;
+            this.scope = scope;
+        }
+    }
+
     /** {@return the task running on the calling thread, or null} */
     public static @Nullable RuntimeTask<?> task() {
-        return TASK.get();
+        Frame frame = FRAME.get();
+        return frame == null ? null : frame.task;
     }
 
     /** {@return the innermost scope of the calling thread, or null} */
     public static @Nullable RuntimeScope scope() {
-        return SCOPE.get();
+        Frame frame = FRAME.get();
+        return frame == null ? null : frame.scope;
     }
 
     static void enter(RuntimeTask<?> task, RuntimeScope scope) {
-        TASK.set(task);
-        SCOPE.set(scope);
+        FRAME.set(new Frame(task, scope));
     }
 
     static void leave() {
-        TASK.remove();
-        SCOPE.remove();
+        FRAME.remove();
     }
 
     /** Makes {@code scope} current and returns the scope it replaces. */
     static @Nullable RuntimeScope swapScope(@Nullable RuntimeScope scope) {
-        RuntimeScope previous = SCOPE.get();
-        if (scope == null) {
-            SCOPE.remove();
+        Frame frame = FRAME.get();
+        if (frame == null) {
+            if (scope != null) {
+                FRAME.set(new Frame(null, scope));
+            }
+            return null;
+        }
+        RuntimeScope previous = frame.scope;
+        if (scope == null && frame.task == null) {
+            FRAME.remove(); // a plain thread leaving its last scope keeps no frame
         } else {
-            SCOPE.set(scope);
+            frame.scope = scope;
         }
         return previous;
     }
 
     /** Runs {@code action} with no current task or scope and no interrupt set, then restores all three. */
     static void outside(Runnable action) {
-        RuntimeTask<?> task = TASK.get();
-        RuntimeScope scope = SCOPE.get();
+        Frame frame = FRAME.get();
         boolean interrupted = Thread.interrupted();
-        TASK.remove();
-        SCOPE.remove();
+        FRAME.remove();
         try {
             action.run();
         } finally {
-            if (task != null) {
-                TASK.set(task);
-            }
-            if (scope != null) {
-                SCOPE.set(scope);
+            if (frame != null) {
+                FRAME.set(frame);
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -149,7 +149,7 @@ public final class RuntimeScope implements CancellationScope {
             return false;
         }
         RuntimeTask<?> task = Current.task();
-        return task == null || task.cancellationRequest() == null;
+        return task == null || !task.isCancelRequested();
     }
 
     // ---- tasks --------------------------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,7 +39,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     private static final int EXITED = 3;
 
     /** Stored in {@code cancellation} once the body has exited without a request: later requests lose. */
-    private static final TaskCancelledException SEALED = new TaskCancelledException("sealed");
+    private static final Object SEALED = new Object();
 
     private static final VarHandle STATUS;
     private static final VarHandle CANCELLATION;
@@ -50,7 +49,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATUS = lookup.findVarHandle(RuntimeTask.class, "status", Object.class);
-            CANCELLATION = lookup.findVarHandle(RuntimeTask.class, "cancellation", TaskCancelledException.class);
+            CANCELLATION = lookup.findVarHandle(RuntimeTask.class, "cancellation", Object.class);
             PHASE = lookup.findVarHandle(RuntimeTask.class, "phase", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -64,21 +63,22 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
             @Nullable Throwable exception) {}
 
     private final long id;
-    private final String name;
+    private final @Nullable String givenName;
+    private @Nullable String name; // the default name, made on first use
     private final Priority priority;
     final VirtualThreadEventLoop loop;
     final RuntimeScope scope;
     private final @Nullable RuntimeTask<?> parent;
     private final Context.Snapshot context;
     private final @Nullable Object propagated;
-    private final Instant createdAt;
     private final long createdNanos;
     private final DoneSignal done = new DoneSignal();
 
     private @Nullable Callable<T> body;
     private @Nullable Thread thread;
     private volatile Object status = TaskState.PENDING;
-    private volatile @Nullable TaskCancelledException cancellation;
+    /** Null, the reason of the first cancel request (a String), or {@link #SEALED}. */
+    private volatile @Nullable Object cancellation;
 
     @SuppressWarnings("UnusedVariable") // accessed through PHASE
     private volatile int phase = NEW;
@@ -87,7 +87,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     private volatile long endedNanos;
     private volatile boolean retrieved;
     private volatile @Nullable FailureWatch failureWatch;
-    private volatile @Nullable Future<?> stallWarning;
+    private volatile boolean stallWatched;
 
     /** Whether the task holds an admission slot; guarded by the admission's lock or confined to the task's thread. */
     boolean holdsSlot;
@@ -100,7 +100,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
             Callable<T> body,
             @Nullable Object propagated) {
         this.id = Ids.nextTask();
-        this.name = name != null ? name : "task-" + id;
+        this.givenName = name;
         this.priority = priority;
         this.loop = loop;
         this.scope = scope;
@@ -108,7 +108,6 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         this.body = body;
         this.context = Context.capture();
         this.propagated = propagated;
-        this.createdAt = Instant.now();
         this.createdNanos = System.nanoTime();
     }
 
@@ -118,7 +117,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     void start() {
         try {
             Thread t = Thread.ofVirtual()
-                    .name(loop.name() + "/" + name)
+                    .name(loop.name() + (givenName != null ? "/" + givenName : "/task-" + id))
                     .inheritInheritableThreadLocals(false)
                     .unstarted(this::run);
             thread = t;
@@ -170,16 +169,26 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     }
 
     private void finish(@Nullable T result, @Nullable Throwable thrown) {
-        TaskCancelledException request = (TaskCancelledException) CANCELLATION.compareAndExchange(this, null, SEALED);
-        if (request == null && thrown instanceof TaskCancelledException propagated) {
-            request = propagated; // the body let a cancellation out, e.g. from awaiting a cancelled task
+        Object request = CANCELLATION.compareAndExchange(this, null, SEALED);
+        TaskCancelledException cancelled = null;
+        if (request instanceof String reason) {
+            String message = cancelMessage(reason);
+            if (thrown instanceof TaskCancelledException where && message.equals(where.getMessage())) {
+                cancelled = where; // the runtime's own exception, thrown where the body was stopped
+            } else if (thrown instanceof TaskCancelledException where) {
+                cancelled = new TaskCancelledException(message, where);
+            } else {
+                cancelled = new TaskCancelledException(message);
+            }
+        } else if (thrown instanceof TaskCancelledException propagated) {
+            cancelled = propagated; // the body let a cancellation out, e.g. from awaiting a cancelled task
         }
         Ending ending;
-        if (request != null && !(thrown instanceof Error)) {
+        if (cancelled != null && !(thrown instanceof Error)) {
             if (thrown != null && !(thrown instanceof TaskCancelledException)) {
-                request.addSuppressed(thrown);
+                cancelled.addSuppressed(thrown);
             }
-            ending = new Ending(TaskState.CANCELLED, null, request);
+            ending = new Ending(TaskState.CANCELLED, null, cancelled);
         } else if (thrown != null) {
             ending = new Ending(TaskState.FAILED, null, thrown);
         } else {
@@ -190,25 +199,26 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         }
         endedNanos = System.nanoTime();
         if (!STATUS.compareAndSet(this, TaskState.RUNNING, ending)) {
-            throw new IllegalStateException("task '" + name + "' left RUNNING twice");
+            throw new IllegalStateException("task '" + name() + "' left RUNNING twice");
         }
+        loop.counters().ended(ending.state(), true); // before the slot goes: peakActive never exceeds the limit
         loop.admission().release(this);
         Current.leave();
         ended(ending, true);
     }
 
     /**
-     * Everything after the terminal move: counters, the terminal event, then awaiters and callbacks. A task that
-     * never started is ended by another thread (its canceller); callbacks still run with no current task.
+     * Everything after the terminal move: the terminal event, then awaiters and callbacks (and the counters of a task
+     * that never started). Such a task is ended by another thread, its canceller; callbacks still run with no current
+     * task.
      */
     private void ended(Ending ending, boolean started) {
-        if (endedNanos == 0) {
+        if (!started) {
             endedNanos = System.nanoTime();
+            loop.counters().ended(ending.state(), false);
         }
-        loop.counters().ended(ending.state(), started);
-        Future<?> warning = stallWarning;
-        if (warning != null) {
-            warning.cancel(false);
+        if (stallWatched) {
+            loop.forgetStall(this);
         }
         loop.observers().task(eventType(ending.state()), this, ending.exception());
         if (started) {
@@ -238,18 +248,16 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     @Override
     public boolean cancel(String reason) {
         Objects.requireNonNull(reason, "reason");
-        if (status instanceof Ending) {
+        if (status instanceof Ending || !CANCELLATION.compareAndSet(this, null, reason)) {
             return false;
         }
-        TaskCancelledException request = new TaskCancelledException("task '" + name + "' was cancelled: " + reason);
-        if (!CANCELLATION.compareAndSet(this, null, request)) {
-            return false;
-        }
-        Ending ending = new Ending(TaskState.CANCELLED, null, request);
-        if (STATUS.compareAndSet(this, TaskState.PENDING, ending)) {
-            loop.admission().withdraw(this);
-            ended(ending, false);
-            return true;
+        if (status == TaskState.PENDING) {
+            Ending ending = new Ending(TaskState.CANCELLED, null, new TaskCancelledException(cancelMessage(reason)));
+            if (STATUS.compareAndSet(this, TaskState.PENDING, ending)) {
+                loop.admission().withdraw(this);
+                ended(ending, false);
+                return true;
+            }
         }
         if (PHASE.compareAndSet(this, IN_BODY, INTERRUPTING)) {
             try {
@@ -258,15 +266,24 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
                 PHASE.setVolatile(this, IN_BODY);
             }
         }
-        stallWarning = loop.watchStalledCancellation(this);
+        stallWatched = true;
+        loop.watchStall(this);
         return true;
     }
 
-    /** {@return the pending cancellation request, or null if none (or the body has already exited)} */
+    private String cancelMessage(String reason) {
+        return "task '" + name() + "' was cancelled: " + reason;
+    }
+
+    /** {@return the message of the pending cancellation request, or null if none (or the body has exited)} */
     @Nullable
-    TaskCancelledException cancellationRequest() {
-        TaskCancelledException request = cancellation;
-        return request == SEALED ? null : request;
+    String cancellationMessage() {
+        return cancellation instanceof String reason ? cancelMessage(reason) : null;
+    }
+
+    /** {@return whether a cancellation was requested and the body has not exited} */
+    boolean isCancelRequested() {
+        return cancellation instanceof String;
     }
 
     // ---- outcome ------------------------------------------------------------------------------------------------
@@ -291,7 +308,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     @SuppressWarnings({"unchecked", "NullAway"}) // the ending holds the body's own T, null when T is nullable
     public T result() {
         if (!(status instanceof Ending ending)) {
-            throw new IllegalStateException("task '" + name + "' is not done: it is " + state());
+            throw new IllegalStateException("task '" + name() + "' is not done: it is " + state());
         }
         markRetrieved();
         Throwable exception = ending.exception();
@@ -301,7 +318,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         if (exception instanceof TaskCancelledException cancelled) {
             throw new TaskCancelledException(String.valueOf(cancelled.getMessage()), cancelled);
         }
-        throw Failures.unchecked("task '" + name + "'", exception);
+        throw Failures.unchecked("task '" + name() + "'", exception);
     }
 
     @Override
@@ -326,7 +343,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
             try {
                 callback.accept(this);
             } catch (Throwable e) {
-                log.error("A done callback of task '{}' threw", name, e);
+                log.error("A done callback of task '{}' threw", name(), e);
             }
         };
         if (!done.whenReleased(run)) {
@@ -350,7 +367,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     }
 
     private void watchFailure(Throwable failure) {
-        FailureWatch watch = new FailureWatch(loop.name(), name, failure);
+        FailureWatch watch = new FailureWatch(loop.name(), name(), failure);
         failureWatch = watch;
         if (retrieved) {
             watch.retrieved();
@@ -390,7 +407,15 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
 
     @Override
     public String name() {
-        return name;
+        if (givenName != null) {
+            return givenName;
+        }
+        String made = name;
+        if (made == null) {
+            made = "task-" + id;
+            name = made; // a benign race: every thread makes the same immutable string
+        }
+        return made;
     }
 
     @Override
@@ -420,7 +445,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         List<StackTraceElement> stack = withStack && t != null ? List.of(t.getStackTrace()) : List.of();
         return new TaskTree.TaskNode(
                 id,
-                name,
+                name(),
                 state(),
                 priority,
                 Duration.ofNanos(System.nanoTime() - createdNanos),
@@ -433,15 +458,16 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         Object s = status;
         long started = startedNanos;
         long ended = s instanceof Ending ? endedNanos : 0;
-        Instant startedAt = started == 0 ? null : createdAt.plusNanos(started - createdNanos);
-        Instant completedAt = ended == 0 ? null : createdAt.plusNanos(ended - createdNanos);
+        Instant createdAt = loop.instantOf(createdNanos);
+        Instant startedAt = started == 0 ? null : loop.instantOf(started);
+        Instant completedAt = ended == 0 ? null : loop.instantOf(ended);
         Duration waitTime = started != 0
                 ? Duration.ofNanos(started - createdNanos)
                 : ended != 0 ? Duration.ofNanos(ended - createdNanos) : null;
         Duration duration = started != 0 && ended != 0 ? Duration.ofNanos(ended - started) : null;
         return new TaskStats(
                 id,
-                name,
+                name(),
                 s instanceof Ending ending ? ending.state() : (TaskState) s,
                 createdAt,
                 startedAt,
@@ -453,6 +479,6 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
 
     @Override
     public String toString() {
-        return "Task[" + id + " '" + name + "' " + state() + "]";
+        return "Task[" + id + " '" + name() + "' " + state() + "]";
     }
 }

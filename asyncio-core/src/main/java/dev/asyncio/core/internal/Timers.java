@@ -54,6 +54,11 @@ final class Timers {
         }
     }
 
+    /** Runs a short internal action on the clock thread every {@code period} until the clock stops. */
+    void every(Duration period, Runnable action) {
+        clock.scheduleWithFixedDelay(action, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     long add(Duration delay, @Nullable Duration period, Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         long id = ids.incrementAndGet();
@@ -91,11 +96,13 @@ final class Timers {
         clock.shutdownNow();
         timers.keySet().forEach(this::delete);
         for (Thread thread : runningCallbacks) {
-            thread.interrupt();
+            if (thread != Thread.currentThread()) {
+                thread.interrupt();
+            }
         }
         boolean interrupted = false;
         for (Thread thread : runningCallbacks) {
-            while (thread.isAlive()) {
+            while (thread.isAlive() && thread != Thread.currentThread()) { // a callback may close its own loop
                 try {
                     thread.join();
                 } catch (InterruptedException e) {

@@ -14,9 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -36,6 +37,9 @@ public final class VirtualThreadEventLoop implements EventLoop {
     private final Duration cancellationWarningDelay;
     private final RuntimeScope root;
     private final AtomicBoolean rootExited = new AtomicBoolean();
+    private final Instant epoch = Instant.now();
+    private final long epochNanos = System.nanoTime();
+    private final Map<RuntimeTask<?>, Long> cancelledAt = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -57,6 +61,11 @@ public final class VirtualThreadEventLoop implements EventLoop {
         this.cancellationWarningDelay = cancellationWarningDelay;
         this.timers = new Timers(name, this::enterRootScope);
         this.root = RuntimeScope.open(this, null, null);
+        // checked often enough that a stalled task is reported within a fraction of the delay after it
+        Duration checkEvery = cancellationWarningDelay.dividedBy(4);
+        timers.every(
+                checkEvery.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : checkEvery,
+                this::checkStalls);
     }
 
     // ---- tasks --------------------------------------------------------------------------------------------------
@@ -187,20 +196,40 @@ public final class VirtualThreadEventLoop implements EventLoop {
         Current.swapScope(root);
     }
 
-    /** Logs a cancelled task that is still running after the warning delay; the future is cancelled when it ends. */
-    @Nullable
-    Future<?> watchStalledCancellation(RuntimeTask<?> task) {
-        return timers.schedule(cancellationWarningDelay, () -> {
-            if (!task.isDone()) {
+    /** Remembers when a running task was cancelled, for the stall check. */
+    void watchStall(RuntimeTask<?> task) {
+        cancelledAt.putIfAbsent(task, System.nanoTime());
+    }
+
+    void forgetStall(RuntimeTask<?> task) {
+        cancelledAt.remove(task);
+    }
+
+    /**
+     * On the clock thread: logs, once, each cancelled task still running after the warning delay, so that an
+     * uncooperative body is visible; forgets tasks that have ended.
+     */
+    private void checkStalls() {
+        long now = System.nanoTime();
+        cancelledAt.forEach((task, since) -> {
+            if (task.isDone()) {
+                cancelledAt.remove(task);
+            } else if (now - since >= cancellationWarningDelay.toNanos()) {
+                cancelledAt.remove(task);
                 log.warn(
                         "Task '{}' of loop '{}' is still running {}ms after its cancellation; its body does not reach a"
                                 + " cancellation point (call Asyncio.checkCancelled() in CPU loops)",
                         task.name(),
                         name,
-                        cancellationWarningDelay.toMillis(),
+                        Duration.ofNanos(now - since).toMillis(),
                         TaskStacks.of(task));
             }
         });
+    }
+
+    /** {@return the wall-clock instant of a {@link System#nanoTime()} reading, anchored at the loop's creation} */
+    Instant instantOf(long nanos) {
+        return epoch.plusNanos(nanos - epochNanos);
     }
 
     // ---- state --------------------------------------------------------------------------------------------------

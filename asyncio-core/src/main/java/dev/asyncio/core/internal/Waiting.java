@@ -1,5 +1,6 @@
 package dev.asyncio.core.internal;
 
+import dev.asyncio.core.Suspension;
 import dev.asyncio.core.Task;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -11,17 +12,11 @@ import org.jspecify.annotations.Nullable;
 public final class Waiting {
     private Waiting() {}
 
-    /** A blocking wait that may be interrupted. */
-    @FunctionalInterface
-    public interface Wait<T extends @Nullable Object> {
-        T block() throws InterruptedException;
-    }
-
     /**
      * Blocks in {@code wait} as a cancellable suspension point: throws at once if the caller is cancelled, gives the
      * admission slot back while blocked, and turns an interrupt into a {@code TaskCancelledException}.
      */
-    public static <T extends @Nullable Object> T suspend(Wait<T> wait) {
+    public static <T extends @Nullable Object> T suspend(Suspension.Wait<T> wait) {
         Objects.requireNonNull(wait, "wait");
         Cancellations.throwIfCancelled();
         RuntimeTask<?> self = Current.task();
@@ -38,7 +33,7 @@ public final class Waiting {
     }
 
     /** Blocks in {@code wait} as a cancellable call that keeps the admission slot (sleeping is work, not waiting). */
-    public static <T extends @Nullable Object> T hold(Wait<T> wait) {
+    public static <T extends @Nullable Object> T hold(Suspension.Wait<T> wait) {
         Cancellations.throwIfCancelled();
         try {
             return wait.block();

@@ -1,0 +1,123 @@
+package dev.asyncio.benchmarks;
+
+import dev.asyncio.Asyncio;
+import dev.asyncio.concurrency.GatherStrategy;
+import dev.asyncio.core.EventLoop;
+import dev.asyncio.core.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The fixed cost of a task: one operation spawns a batch of tasks that each return a small number, waits for all of
+ * them and sums the results, so the score is the time per batch and nearly all of it is creating, starting, finishing
+ * and collecting tasks.
+ *
+ * <p>Three executors do the same work: the runtime ({@code Asyncio.createTask} and {@code Asyncio.gather} inside
+ * {@code loop.run}, so every task is registered in a scope, counted, and awaited through the kernel), raw virtual
+ * threads ({@code Executors.newVirtualThreadPerTaskExecutor()}, {@code submit} and {@code Future.get}: the floor the
+ * runtime builds on), and the 8-thread platform pool Spring Boot configures for {@code @Async} by default (see {@link
+ * SpringDefaultPool}; the comparison is with that executor, not with Spring's proxy). With bodies this small the pool
+ * has the advantage: it reuses 8 warm threads instead of starting one thread per task. {@link SleepFanOutBenchmark}
+ * shows the other side.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(1)
+@State(Scope.Benchmark)
+public class TaskThroughputBenchmark {
+
+    /** Tasks per batch. */
+    @Param({"1000", "10000"})
+    public int tasks;
+
+    @SuppressWarnings("NullAway.Init") // created in @Setup, which JMH runs before any benchmark call
+    private EventLoop loop;
+
+    @SuppressWarnings("NullAway.Init")
+    private ExecutorService virtualThreads;
+
+    @SuppressWarnings("NullAway.Init")
+    private ThreadPoolExecutor platformPool;
+
+    /** Opens the loop and both executors. */
+    @Setup
+    public void open() {
+        loop = EventLoop.builder().name("throughput").build();
+        virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+        platformPool = SpringDefaultPool.create();
+    }
+
+    /** Closes them. */
+    @TearDown
+    public void close() throws InterruptedException {
+        loop.close();
+        virtualThreads.close();
+        SpringDefaultPool.shutdown(platformPool);
+    }
+
+    /** {@return the sum of a batch run as runtime tasks, gathered fail-fast} */
+    @Benchmark
+    public long asyncio() {
+        return loop.run(() -> {
+            List<Task<Integer>> spawned = new ArrayList<>(tasks);
+            for (int i = 0; i < tasks; i++) {
+                int value = i;
+                spawned.add(Asyncio.createTask(() -> value));
+            }
+            return sum(Asyncio.gather(spawned, GatherStrategy.FAIL_FAST));
+        });
+    }
+
+    /** {@return the sum of a batch run on fresh virtual threads} */
+    @Benchmark
+    public long virtualThreads() throws InterruptedException, ExecutionException {
+        return submitAndSum(virtualThreads);
+    }
+
+    /** {@return the sum of a batch run on the 8-thread platform pool} */
+    @Benchmark
+    public long platformPool() throws InterruptedException, ExecutionException {
+        return submitAndSum(platformPool);
+    }
+
+    private long submitAndSum(ExecutorService executor) throws InterruptedException, ExecutionException {
+        List<Future<Integer>> submitted = new ArrayList<>(tasks);
+        for (int i = 0; i < tasks; i++) {
+            int value = i;
+            submitted.add(executor.submit(() -> value));
+        }
+        long sum = 0;
+        for (Future<Integer> future : submitted) {
+            sum += future.get();
+        }
+        return sum;
+    }
+
+    private static long sum(List<Integer> values) {
+        long sum = 0;
+        for (int value : values) {
+            sum += value;
+        }
+        return sum;
+    }
+}
