@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviours of the PHP seed's TaskGroupTest and ContextTest (pfinalclub/pfinal-asyncio), restated for this
- * runtime. Where the seed and DESIGN.md differ, DESIGN.md wins and the test says so.
+ * runtime. Where the seed and docs/DESIGN.md differ, DESIGN.md wins and the test says so.
  */
 class SeedBehaviourTest {
 

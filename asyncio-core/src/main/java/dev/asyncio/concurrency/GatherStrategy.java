@@ -4,7 +4,8 @@ package dev.asyncio.concurrency;
  * How {@code Asyncio.gather} treats failures. Results always come back in input order, never completion order.
  *
  * <p>A failure is a task that ended {@code FAILED}, or one that ended {@code CANCELLED} by anyone other than the
- * gather itself.
+ * gather itself. "First" means first to end as the gather saw it: inputs that had already ended when the gather began
+ * rank first, in input order, ahead of those that end while it waits.
  *
  * <p>Enum constants are immutable and safe to share between threads.
  */

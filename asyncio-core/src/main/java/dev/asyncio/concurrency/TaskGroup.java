@@ -7,13 +7,10 @@ import dev.asyncio.core.TaskState;
 import dev.asyncio.exception.GatherException;
 import dev.asyncio.exception.TaskCancelledException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -64,7 +61,6 @@ public final class TaskGroup implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Task<?>> tasks = new ArrayList<>(); // guarded by lock
     private final List<Task<?>> failuresInOrder = new ArrayList<>(); // guarded by lock
-    private final Set<Task<?>> cancelledByGroup = Collections.newSetFromMap(new IdentityHashMap<>()); // guarded
     private boolean closed; // guarded by lock
     private boolean cancelled; // guarded by lock
     private volatile boolean waited;
@@ -201,15 +197,8 @@ public final class TaskGroup implements AutoCloseable {
         }
     }
 
-    private void cancelByGroup(Task<?> task, String reason) {
-        if (task.cancel(reason)) {
-            lock.lock();
-            try {
-                cancelledByGroup.add(task);
-            } finally {
-                lock.unlock();
-            }
-        }
+    private static void cancelByGroup(Task<?> task, String reason) {
+        task.cancel(reason);
     }
 
     /**
@@ -311,17 +300,11 @@ public final class TaskGroup implements AutoCloseable {
         return running;
     }
 
+    /**
+     * Builds the report from the tasks' states, which are final once they have been joined; the done callbacks only
+     * tell which failure came first, and may still be running on the tasks' threads when {@code waitAll()} gets here.
+     */
     private @Nullable GatherException failure(List<Task<?>> all) {
-        List<Task<?>> failed;
-        lock.lock();
-        try {
-            failed = List.copyOf(failuresInOrder);
-        } finally {
-            lock.unlock();
-        }
-        if (failed.isEmpty()) {
-            return null;
-        }
         Map<Integer, String> names = new LinkedHashMap<>();
         Map<Integer, Throwable> exceptions = new LinkedHashMap<>();
         Map<Integer, @Nullable Object> results = new LinkedHashMap<>();
@@ -334,8 +317,17 @@ public final class TaskGroup implements AutoCloseable {
                 results.put(i, task.result());
             }
         }
-        return new GatherException(
-                SOURCE, names, exceptions, results, failed.get(0).exception());
+        if (exceptions.isEmpty()) {
+            return null;
+        }
+        Throwable first;
+        lock.lock();
+        try {
+            first = failuresInOrder.isEmpty() ? null : failuresInOrder.get(0).exception();
+        } finally {
+            lock.unlock();
+        }
+        return new GatherException(SOURCE, names, exceptions, results, first);
     }
 
     /** {@return how many of the group's tasks have not ended} */

@@ -11,14 +11,14 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The rules only asyncio-core keeps: its layers (DESIGN.md, "asyncio-core packages") and its dependencies. Apply
+ * The rules only asyncio-core keeps: its layers (docs/DESIGN.md, "asyncio-core packages") and its dependencies. Apply
  * them to asyncio-core's main classes only; {@link AsyncioModuleRules} holds the rules every module keeps.
  */
 public final class AsyncioCoreRules {
     private AsyncioCoreRules() {}
 
     /**
-     * The layers of DESIGN.md, bottom up: {@code exception} and {@code context} are leaves that use nothing else of the
+     * The layers of docs/DESIGN.md, bottom up: {@code exception} and {@code context} are leaves that use nothing else of the
      * project; the kernel ({@code core}, with {@code core.observe} and {@code core.internal}) uses only those two, so
      * it never names {@code concurrency}, {@code resource} or the facade; {@code concurrency} and {@code resource}
      * build on the kernel; the {@code Asyncio} facade sits on top and nothing uses it. A new package must be given a

@@ -63,7 +63,7 @@ public final class AsyncioModuleRules {
     public static final ArchRule INTERNAL_PACKAGES_ARE_USED_ONLY_INSIDE_THEIR_MODULE = classes()
             .should(useInternalPackagesOfTheirOwnModuleOnly())
             .because("a dev.asyncio..internal.. package is implementation, free to change without notice,"
-                    + " so only the module that holds it may use it (see DESIGN.md)");
+                    + " so only the module that holds it may use it (see docs/DESIGN.md)");
 
     /**
      * The public API never makes users touch an internal type: no public or protected member of a public class

@@ -242,6 +242,22 @@ class TaskGroupTest {
         group.close();
     }
 
+    @RepeatedTest(20)
+    void aFailureJustBeforeWaitAllIsNeverMissed() {
+        // waitAll may join a task whose done callback is still running on the task's thread: the report must not
+        // depend on that callback
+        loop.run(() -> {
+            for (int i = 0; i < 100; i++) {
+                TaskGroup group = TaskGroup.open();
+                group.spawn(() -> {
+                    throw new IllegalStateException("just before");
+                });
+                assertThat(catchGather(group::waitAll).failedCount()).isEqualTo(1);
+            }
+            return null;
+        });
+    }
+
     @Test
     void aGroupThatAFailureCancelledRefusesNewTasks() {
         loop.run(() -> {

@@ -140,6 +140,7 @@ class AdmissionTest {
                 return 0;
             });
         }
+        await().until(() -> loop.stats().active() == 3); // the holders hold their slots before we count the queue
         AtomicInteger ran = new AtomicInteger();
         List<Task<Integer>> queued = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
