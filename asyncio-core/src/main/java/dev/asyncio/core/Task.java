@@ -34,7 +34,9 @@ import org.jspecify.annotations.Nullable;
  *
  * Actions of the creating thread before it creates a task happen-before the task's body runs. Actions of the body
  * happen-before anything that observes the task as done: {@code await} returning, {@link #result()}, done callbacks,
- * the terminal event and the completion of {@link #toCompletableFuture()}.
+ * the terminal event and the completion of {@link #toCompletableFuture()}. Awaiters and done callbacks are released
+ * together, after the terminal event: an {@code await} may return while another party's done callback is still
+ * running on the thread that ended the task.
  *
  * <p>Tasks are thread-safe, compare by identity, and are not meant to be implemented outside the runtime. Unless
  * otherwise specified, passing null to a method throws {@link NullPointerException}.
