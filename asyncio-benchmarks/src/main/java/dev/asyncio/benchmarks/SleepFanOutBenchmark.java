@@ -2,15 +2,12 @@ package dev.asyncio.benchmarks;
 
 import dev.asyncio.Asyncio;
 import dev.asyncio.concurrency.GatherStrategy;
-import dev.asyncio.core.EventLoop;
 import dev.asyncio.core.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,9 +17,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -48,35 +43,10 @@ public class SleepFanOutBenchmark {
     @Param({"100", "1000"})
     public int tasks;
 
-    @SuppressWarnings("NullAway.Init") // created in @Setup, which JMH runs before any benchmark call
-    private EventLoop loop;
-
-    @SuppressWarnings("NullAway.Init")
-    private ExecutorService virtualThreads;
-
-    @SuppressWarnings("NullAway.Init")
-    private ThreadPoolExecutor platformPool;
-
-    /** Opens the loop and both executors. */
-    @Setup
-    public void open() {
-        loop = EventLoop.builder().name("sleep-fan-out").build();
-        virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
-        platformPool = SpringDefaultPool.create();
-    }
-
-    /** Closes them. */
-    @TearDown
-    public void close() throws InterruptedException {
-        loop.close();
-        virtualThreads.close();
-        SpringDefaultPool.shutdown(platformPool);
-    }
-
     /** {@return how many tasks finished, run as runtime tasks that sleep with {@code Asyncio.sleep}} */
     @Benchmark
-    public int asyncio() {
-        return loop.run(() -> {
+    public int asyncio(Contenders contenders) {
+        return contenders.loop.run(() -> {
             List<Task<Integer>> spawned = new ArrayList<>(tasks);
             for (int i = 0; i < tasks; i++) {
                 spawned.add(Asyncio.createTask(() -> {
@@ -90,14 +60,14 @@ public class SleepFanOutBenchmark {
 
     /** {@return how many tasks finished, run on fresh virtual threads} */
     @Benchmark
-    public int virtualThreads() throws InterruptedException, ExecutionException {
-        return submitAndCount(virtualThreads);
+    public int virtualThreads(Contenders contenders) throws InterruptedException, ExecutionException {
+        return submitAndCount(contenders.virtualThreads);
     }
 
     /** {@return how many tasks finished, run on the 8-thread platform pool} */
     @Benchmark
-    public int platformPool() throws InterruptedException, ExecutionException {
-        return submitAndCount(platformPool);
+    public int platformPool(Contenders contenders) throws InterruptedException, ExecutionException {
+        return submitAndCount(contenders.platformPool);
     }
 
     private int submitAndCount(ExecutorService executor) throws InterruptedException, ExecutionException {

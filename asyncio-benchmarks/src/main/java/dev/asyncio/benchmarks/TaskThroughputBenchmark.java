@@ -2,15 +2,12 @@ package dev.asyncio.benchmarks;
 
 import dev.asyncio.Asyncio;
 import dev.asyncio.concurrency.GatherStrategy;
-import dev.asyncio.core.EventLoop;
 import dev.asyncio.core.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,9 +17,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -50,35 +45,10 @@ public class TaskThroughputBenchmark {
     @Param({"1000", "10000"})
     public int tasks;
 
-    @SuppressWarnings("NullAway.Init") // created in @Setup, which JMH runs before any benchmark call
-    private EventLoop loop;
-
-    @SuppressWarnings("NullAway.Init")
-    private ExecutorService virtualThreads;
-
-    @SuppressWarnings("NullAway.Init")
-    private ThreadPoolExecutor platformPool;
-
-    /** Opens the loop and both executors. */
-    @Setup
-    public void open() {
-        loop = EventLoop.builder().name("throughput").build();
-        virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
-        platformPool = SpringDefaultPool.create();
-    }
-
-    /** Closes them. */
-    @TearDown
-    public void close() throws InterruptedException {
-        loop.close();
-        virtualThreads.close();
-        SpringDefaultPool.shutdown(platformPool);
-    }
-
     /** {@return the sum of a batch run as runtime tasks, gathered fail-fast} */
     @Benchmark
-    public long asyncio() {
-        return loop.run(() -> {
+    public long asyncio(Contenders contenders) {
+        return contenders.loop.run(() -> {
             List<Task<Integer>> spawned = new ArrayList<>(tasks);
             for (int i = 0; i < tasks; i++) {
                 int value = i;
@@ -90,14 +60,14 @@ public class TaskThroughputBenchmark {
 
     /** {@return the sum of a batch run on fresh virtual threads} */
     @Benchmark
-    public long virtualThreads() throws InterruptedException, ExecutionException {
-        return submitAndSum(virtualThreads);
+    public long virtualThreads(Contenders contenders) throws InterruptedException, ExecutionException {
+        return submitAndSum(contenders.virtualThreads);
     }
 
     /** {@return the sum of a batch run on the 8-thread platform pool} */
     @Benchmark
-    public long platformPool() throws InterruptedException, ExecutionException {
-        return submitAndSum(platformPool);
+    public long platformPool(Contenders contenders) throws InterruptedException, ExecutionException {
+        return submitAndSum(contenders.platformPool);
     }
 
     private long submitAndSum(ExecutorService executor) throws InterruptedException, ExecutionException {
