@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,45 +84,32 @@ final class ObserverRegistry implements Observable {
 
     void task(TaskEvent.Type type, Task<?> task, @Nullable Throwable exception) {
         Observer[] current = observers;
-        if (current.length == 0) {
-            return;
-        }
-        TaskEvent event = new TaskEvent(type, task, Instant.now(), exception);
-        for (Observer observer : current) {
-            try {
-                observer.onTaskEvent(event);
-            } catch (Throwable e) {
-                log.error("Observer {} threw on {} of {}", observer, type, task, e);
-            }
+        if (current.length != 0) {
+            deliver(current, new TaskEvent(type, task, Instant.now(), exception), Observer::onTaskEvent);
         }
     }
 
     void scope(ScopeEvent.Type type, CancellationScope scope, @Nullable Throwable exception) {
         Observer[] current = observers;
-        if (current.length == 0) {
-            return;
-        }
-        ScopeEvent event = new ScopeEvent(type, scope, Instant.now(), exception);
-        for (Observer observer : current) {
-            try {
-                observer.onScopeEvent(event);
-            } catch (Throwable e) {
-                log.error("Observer {} threw on scope event {}", observer, type, e);
-            }
+        if (current.length != 0) {
+            deliver(current, new ScopeEvent(type, scope, Instant.now(), exception), Observer::onScopeEvent);
         }
     }
 
     void resource(ResourceEvent.Type type, AutoCloseable resource, CancellationScope scope) {
         Observer[] current = observers;
-        if (current.length == 0) {
-            return;
+        if (current.length != 0) {
+            deliver(current, new ResourceEvent(type, resource, scope, Instant.now()), Observer::onResourceEvent);
         }
-        ResourceEvent event = new ResourceEvent(type, resource, scope, Instant.now());
-        for (Observer observer : current) {
+    }
+
+    /** Hands {@code event} to each observer; one that throws is logged and the others still get it. */
+    private static <E> void deliver(Observer[] observers, E event, BiConsumer<Observer, E> call) {
+        for (Observer observer : observers) {
             try {
-                observer.onResourceEvent(event);
+                call.accept(observer, event);
             } catch (Throwable e) {
-                log.error("Observer {} threw on resource event {}", observer, type, e);
+                log.error("Observer {} threw on {}", observer, event, e);
             }
         }
     }
