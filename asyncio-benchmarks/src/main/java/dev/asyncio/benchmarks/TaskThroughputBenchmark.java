@@ -42,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TaskThroughputBenchmark {
 
     /** Tasks per batch. */
-    @Param({"1000", "10000"})
+    @Param({"1000", "10000", "100000"})
     public int tasks;
 
     /** {@return the sum of a batch run as runtime tasks, gathered fail-fast} */

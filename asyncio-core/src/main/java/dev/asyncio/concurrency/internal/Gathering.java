@@ -20,17 +20,20 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Waits for a fixed list of tasks and reports them by input index. Each input gets a done callback that records its
- * completion rank; the gatherer is woken once, when the last input ends (or, failing fast, when one fails), so
+ * Waits for a fixed list of tasks and reports them by input index. Each input gets a done callback that counts it,
+ * and ranks it if it ended unsuccessfully; the gatherer is woken once, when the last input ends (or, failing fast, when one fails), so
  * gathering {@code n} tasks costs one wake-up, not {@code n}. Cancelling the gatherer does not cancel the inputs.
  */
 public final class Gathering<T extends @Nullable Object> {
     private final List<Task<? extends T>> tasks;
     private final boolean failFast;
-    /** Per input, the rank of its completion, or -1 while its callback has not run. */
+    /**
+     * Per input that ended other than COMPLETED, 1 + the order in which such inputs ended; 0 for the others and for
+     * inputs whose callback has not run. Only the order among unsuccessful inputs matters: it names the first.
+     */
     private final AtomicIntegerArray rank;
 
-    private final AtomicInteger ranks = new AtomicInteger();
+    private final AtomicInteger unsuccessful = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
     private final CountDownLatch wake = new CountDownLatch(1);
     private final BitSet cancelledByUs = new BitSet();
@@ -39,9 +42,6 @@ public final class Gathering<T extends @Nullable Object> {
         this.tasks = tasks;
         this.failFast = failFast;
         this.rank = new AtomicIntegerArray(tasks.size());
-        for (int i = 0; i < tasks.size(); i++) {
-            rank.set(i, -1);
-        }
         for (int i = 0; i < tasks.size(); i++) {
             int index = i;
             tasks.get(i).addDoneCallback(task -> onDone(index, task));
@@ -106,11 +106,16 @@ public final class Gathering<T extends @Nullable Object> {
         return list;
     }
 
-    /** Ranks the input before counting it, so that a woken gatherer sees the rank of every input counted. */
+    /**
+     * Ranks an unsuccessful input before counting it, so that a woken gatherer sees the rank of every unsuccessful
+     * input counted; a successful input costs one increment.
+     */
     private void onDone(int index, Task<?> task) {
-        rank.set(index, ranks.getAndIncrement());
-        boolean last = finished.incrementAndGet() == tasks.size();
-        if (last || (failFast && task.state() != TaskState.COMPLETED)) {
+        boolean failed = task.state() != TaskState.COMPLETED;
+        if (failed) {
+            rank.set(index, unsuccessful.incrementAndGet());
+        }
+        if (finished.incrementAndGet() == tasks.size() || (failFast && failed)) {
             wake.countDown();
         }
     }
@@ -153,10 +158,13 @@ public final class Gathering<T extends @Nullable Object> {
 
     /** {@return the ranked input that ended unsuccessfully first, or -1} */
     private int firstUnsuccessful() {
+        if (unsuccessful.get() == 0) {
+            return -1; // every input counted so far completed: no need to look at each
+        }
         int first = -1;
         for (int i = 0; i < tasks.size(); i++) {
             int r = rank.get(i);
-            if (r >= 0 && tasks.get(i).state() != TaskState.COMPLETED && (first < 0 || r < rank.get(first))) {
+            if (r > 0 && (first < 0 || r < rank.get(first))) {
                 first = i;
             }
         }
@@ -206,6 +214,6 @@ public final class Gathering<T extends @Nullable Object> {
     /** A rank, with inputs whose callback has not run (not possible once all have terminated) ranked last. */
     private int rankOf(int index) {
         int r = rank.get(index);
-        return r < 0 ? Integer.MAX_VALUE : r;
+        return r == 0 ? Integer.MAX_VALUE : r;
     }
 }

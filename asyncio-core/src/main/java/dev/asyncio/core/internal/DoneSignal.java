@@ -3,13 +3,15 @@ package dev.asyncio.core.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A one-shot latch with callbacks: threads wait for {@link #release()}, callbacks run at release in the order they
- * were added. Lock-free: waiters and callbacks form a Treiber stack that release swaps for a sentinel.
+ * A one-shot latch with callbacks: threads wait for {@link #release}, callbacks run at release in the order they were
+ * added and are handed the released subject (so a caller needs no wrapper to know what was released). Lock-free:
+ * waiters and callbacks form a Treiber stack that release swaps for a sentinel.
  */
 final class DoneSignal {
     private static final Logger log = LoggerFactory.getLogger(DoneSignal.class);
@@ -30,7 +32,7 @@ final class DoneSignal {
 
     private record Node(
             @Nullable Thread waiter,
-            @Nullable Runnable callback,
+            @Nullable Consumer<Object> callback,
             @Nullable Node next) {}
 
     boolean isReleased() {
@@ -38,7 +40,7 @@ final class DoneSignal {
     }
 
     /** Adds a callback to run on release; returns false, without adding it, if already released. */
-    boolean whenReleased(Runnable callback) {
+    boolean whenReleased(Consumer<Object> callback) {
         return push(null, callback);
     }
 
@@ -99,36 +101,48 @@ final class DoneSignal {
         return interrupted;
     }
 
-    /** Releases waiters and runs callbacks, once; later calls do nothing. */
-    void release() {
+    /**
+     * Releases waiters and runs callbacks with {@code subject}, once; later calls do nothing. A callback that throws
+     * is logged with the subject and does not stop the others.
+     */
+    void release(Object subject) {
         Object top = HEAD.getAndSet(this, RELEASED);
         if (top == RELEASED || top == null) {
             return;
         }
+        Node node = (Node) top;
+        if (node.next() == null) { // the common case: one waiter or one callback
+            notify(node, subject);
+            return;
+        }
         int count = 0;
-        for (Node n = (Node) top; n != null; n = n.next()) {
+        for (Node n = node; n != null; n = n.next()) {
             count++;
         }
         Node[] inOrder = new Node[count];
-        for (Node n = (Node) top; n != null; n = n.next()) {
+        for (Node n = node; n != null; n = n.next()) {
             inOrder[--count] = n;
         }
         for (Node n : inOrder) {
-            Thread waiter = n.waiter();
-            Runnable callback = n.callback();
-            if (waiter != null) {
-                LockSupport.unpark(waiter);
-            } else if (callback != null) {
-                try {
-                    callback.run();
-                } catch (Throwable e) {
-                    log.error("A done callback threw", e);
-                }
+            notify(n, subject);
+        }
+    }
+
+    private static void notify(Node node, Object subject) {
+        Thread waiter = node.waiter();
+        Consumer<Object> callback = node.callback();
+        if (waiter != null) {
+            LockSupport.unpark(waiter);
+        } else if (callback != null) {
+            try {
+                callback.accept(subject);
+            } catch (Throwable e) {
+                log.error("A done callback of {} threw", subject, e);
             }
         }
     }
 
-    private boolean push(@Nullable Thread waiter, @Nullable Runnable callback) {
+    private boolean push(@Nullable Thread waiter, @Nullable Consumer<Object> callback) {
         for (; ; ) {
             Object top = head;
             if (top == RELEASED) {

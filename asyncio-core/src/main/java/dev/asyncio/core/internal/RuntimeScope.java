@@ -29,8 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A cancellation scope of a {@link VirtualThreadEventLoop}. It knows its live tasks and open children (never its
- * terminal tasks), the thread running its body, the resources bound to it, and its deadline.
+ * A cancellation scope of a {@link VirtualThreadEventLoop}. It knows its registered tasks (a {@link ScopeTasks}:
+ * ended tasks only until they are pruned, and never shown) and its open children, the thread running its body, the
+ * resources bound to it, and its deadline.
  *
  * <p>Cancellation and registration race safely: {@link #cancel(String)} sets the reason, then walks the tasks;
  * registration adds the task, then reads the reason. One of the two always sees the other.
@@ -42,7 +43,7 @@ public final class RuntimeScope implements CancellationScope {
     final VirtualThreadEventLoop loop;
     private final @Nullable RuntimeScope parent;
     private final long openedNanos = System.nanoTime();
-    private final Set<RuntimeTask<?>> tasks = ConcurrentHashMap.newKeySet();
+    private final ScopeTasks tasks = new ScopeTasks();
     private final Set<RuntimeScope> children = ConcurrentHashMap.newKeySet();
     private final AtomicReference<@Nullable String> cancelReason = new AtomicReference<>();
     private final ConcurrentLinkedQueue<FailureWatch> failureWatches = new ConcurrentLinkedQueue<>();
@@ -94,9 +95,7 @@ public final class RuntimeScope implements CancellationScope {
             return false;
         }
         String taskReason = "its " + describe() + " was cancelled (" + reason + ")";
-        for (RuntimeTask<?> task : tasks) {
-            task.cancel(taskReason);
-        }
+        tasks.forEach(task -> task.cancel(taskReason));
         String childReason = "its enclosing " + describe() + " was cancelled";
         for (RuntimeScope child : children) {
             child.cancel(childReason);
@@ -187,6 +186,7 @@ public final class RuntimeScope implements CancellationScope {
         }
     }
 
+    /** Forgets a task whose awaiters have been released. */
     void unregister(RuntimeTask<?> task) {
         tasks.remove(task);
     }
@@ -239,21 +239,33 @@ public final class RuntimeScope implements CancellationScope {
         return failure;
     }
 
-    /** Cancels every task still registered and waits for each, even if the waiting thread is cancelled. */
+    /**
+     * Cancels every task still registered and waits until each has released its awaiters, even if the waiting thread
+     * is cancelled. Repeats until a walk finds none left: a task registered once {@code exiting} is visible is
+     * cancelled by {@link #register} before it can start, and any other is seen by the next walk.
+     */
     private boolean awaitTasks() {
         boolean interrupted = false;
         String reason = "its " + describe() + " exited while it was still running";
-        while (!tasks.isEmpty()) {
-            List<RuntimeTask<?>> left = List.copyOf(tasks);
+        for (List<RuntimeTask<?>> left = unreleased(); !left.isEmpty(); left = unreleased()) {
             for (RuntimeTask<?> task : left) {
                 task.cancel(reason);
             }
             for (RuntimeTask<?> task : left) {
                 interrupted |= Waiting.joinUninterruptibly(task);
-                tasks.remove(task);
             }
         }
         return interrupted;
+    }
+
+    private List<RuntimeTask<?>> unreleased() {
+        List<RuntimeTask<?>> left = new ArrayList<>();
+        tasks.forEach(task -> {
+            if (!task.isReleased()) {
+                left.add(task);
+            }
+        });
+        return left;
     }
 
     private void closeResources(@Nullable Throwable failure) {
@@ -436,20 +448,21 @@ public final class RuntimeScope implements CancellationScope {
         return deadline;
     }
 
+    /** {@return the registered tasks that have not ended, oldest first} */
     @Override
     public List<Task<?>> tasks() {
-        List<Task<?>> live = new ArrayList<>(tasks.size());
-        for (RuntimeTask<?> task : tasks) {
-            if (!task.isDone()) {
-                live.add(task);
-            }
-        }
+        List<Task<?>> live = new ArrayList<>();
+        collectLive(live);
         return List.copyOf(live);
     }
 
-    /** {@return the live tasks, without copying; for walks of the tree} */
-    Set<RuntimeTask<?>> liveTasks() {
-        return tasks;
+    /** Adds the registered tasks that have not ended to {@code into}, oldest first. */
+    void collectLive(List<? super RuntimeTask<?>> into) {
+        for (RuntimeTask<?> task : tasks.snapshot()) {
+            if (!task.isDone()) {
+                into.add(task);
+            }
+        }
     }
 
     @Override
@@ -464,12 +477,12 @@ public final class RuntimeScope implements CancellationScope {
 
     /** {@return this scope and everything below it, as a tree node; tasks and children ordered by id} */
     TaskTree.ScopeNode describe(boolean withStacks) {
-        List<TaskTree.TaskNode> taskNodes = new ArrayList<>(tasks.size());
-        for (RuntimeTask<?> task : tasks) {
+        List<TaskTree.TaskNode> taskNodes = new ArrayList<>();
+        tasks.forEach(task -> {
             if (!task.isDone()) {
                 taskNodes.add(task.describe(withStacks));
             }
-        }
+        });
         taskNodes.sort(Comparator.comparingLong(TaskTree.TaskNode::id));
         List<RuntimeScope> open = new ArrayList<>(children);
         open.sort(Comparator.comparingLong(RuntimeScope::id));

@@ -92,6 +92,16 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     /** Whether the task holds an admission slot; guarded by the admission's lock or confined to the task's thread. */
     boolean holdsSlot;
 
+    /** The innermost scope the body is in; confined to the task's thread, see {@link Current}. */
+    @Nullable
+    RuntimeScope innerScope;
+
+    /** Whether this task is current on its thread; confined to the task's thread, see {@link Current}. */
+    boolean current;
+
+    /** The task's entry in its scope's {@link ScopeTasks}, set when it is registered, before anyone can end it. */
+    ScopeTasks.@Nullable Node scopeEntry;
+
     RuntimeTask(
             VirtualThreadEventLoop loop,
             RuntimeScope scope,
@@ -116,10 +126,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     /** Starts the task's virtual thread; called by admission once the task may run. */
     void start() {
         try {
-            Thread t = Thread.ofVirtual()
-                    .name(loop.name() + (givenName != null ? "/" + givenName : "/task-" + id))
-                    .inheritInheritableThreadLocals(false)
-                    .unstarted(this::run);
+            Thread t = loop.newTaskThread(this::run, givenName, id);
             thread = t;
             t.start();
         } catch (Throwable e) { // OutOfMemoryError, RejectedExecutionException: the thread could not start
@@ -133,12 +140,14 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     }
 
     private void run() {
-        Current.enter(this, scope);
-        Context.install(context);
+        Current.enter(this);
+        if (!context.isEmpty()) { // a new thread has no context to replace
+            Context.install(context);
+        }
         if (!STATUS.compareAndSet(this, TaskState.PENDING, TaskState.RUNNING)) {
             // cancelled while its thread was starting: the canceller has ended it
             loop.admission().release(this);
-            Current.leave();
+            Current.leave(this);
             return;
         }
         startedNanos = System.nanoTime();
@@ -203,7 +212,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         }
         loop.counters().ended(ending.state(), true); // before the slot goes: peakActive never exceeds the limit
         loop.admission().release(this);
-        Current.leave();
+        Current.leave(this);
         ended(ending, true);
     }
 
@@ -222,9 +231,9 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         }
         loop.observers().task(eventType(ending.state()), this, ending.exception());
         if (started) {
-            done.release();
+            done.release(this);
         } else {
-            Current.outside(done::release);
+            Current.outside(() -> done.release(this));
         }
         scope.unregister(this);
         body = null;
@@ -336,18 +345,16 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     }
 
     @Override
+    @SuppressWarnings("unchecked") // the signal hands every callback this task
     public void addDoneCallback(Consumer<? super Task<T>> callback) {
         Objects.requireNonNull(callback, "callback");
         markRetrieved();
-        Runnable run = () -> {
+        if (!done.whenReleased((Consumer<Object>) (Consumer<?>) callback)) {
             try {
                 callback.accept(this);
             } catch (Throwable e) {
-                log.error("A done callback of task '{}' threw", name(), e);
+                log.error("A done callback of {} threw", this, e);
             }
-        };
-        if (!done.whenReleased(run)) {
-            run.run();
         }
     }
 
@@ -359,7 +366,9 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     }
 
     private void markRetrieved() {
-        retrieved = true;
+        if (!retrieved) { // most callers find it set already: skip the write to a shared line
+            retrieved = true;
+        }
         FailureWatch watch = failureWatch;
         if (watch != null) {
             watch.retrieved();

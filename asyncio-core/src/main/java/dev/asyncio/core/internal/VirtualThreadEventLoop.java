@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,6 +41,10 @@ public final class VirtualThreadEventLoop implements EventLoop {
     private final Instant epoch = Instant.now();
     private final long epochNanos = System.nanoTime();
     private final Map<RuntimeTask<?>, Long> cancelledAt = new ConcurrentHashMap<>();
+    private final ThreadFactory taskThreads =
+            Thread.ofVirtual().inheritInheritableThreadLocals(false).factory();
+    private final String namedTaskThreadPrefix;
+    private final String taskThreadPrefix;
     private volatile boolean closed;
 
     /**
@@ -56,6 +61,8 @@ public final class VirtualThreadEventLoop implements EventLoop {
             @Nullable TaskContextPropagator propagator,
             Duration cancellationWarningDelay) {
         this.name = Objects.requireNonNull(name, "name");
+        this.namedTaskThreadPrefix = name + "/";
+        this.taskThreadPrefix = name + "/task-";
         this.admission = Admission.withLimit(maxConcurrentTasks);
         this.propagator = propagator;
         this.cancellationWarningDelay = cancellationWarningDelay;
@@ -125,6 +132,16 @@ public final class VirtualThreadEventLoop implements EventLoop {
         });
     }
 
+    /**
+     * {@return an unstarted virtual thread for a task, named {@code loop/name}, or {@code loop/task-id} when the task
+     * has no name} It does not inherit inheritable thread-locals: a task's context comes from {@code Context}.
+     */
+    Thread newTaskThread(Runnable run, @Nullable String taskName, long taskId) {
+        Thread thread = taskThreads.newThread(run);
+        thread.setName(taskName != null ? namedTaskThreadPrefix + taskName : taskThreadPrefix + taskId);
+        return thread;
+    }
+
     /** {@return the calling thread's current scope if it belongs to this loop, else the root scope} */
     RuntimeScope currentScope() {
         RuntimeScope scope = Current.scope();
@@ -148,11 +165,7 @@ public final class VirtualThreadEventLoop implements EventLoop {
     }
 
     private static void collect(RuntimeScope scope, List<RuntimeTask<?>> into) {
-        for (RuntimeTask<?> task : scope.liveTasks()) {
-            if (!task.isDone()) {
-                into.add(task);
-            }
-        }
+        scope.collectLive(into);
         for (RuntimeScope child : scope.openChildren()) {
             collect(child, into);
         }

@@ -1,0 +1,140 @@
+package dev.asyncio.core.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The tasks registered in one scope, as a lock-free stack of small entries: registering is one compare-and-set on the
+ * head and one 24-byte entry; nothing is hashed and no table is ever resized or copied.
+ *
+ * <p>Removing a task only empties its entry (one write, no atomic update shared with other tasks), so the stack stops
+ * referring to the task at once: an ended task nobody holds can be collected, which the unretrieved-failure watch
+ * relies on. Empty entries are unlinked in batches, by one pruner at a time, whenever additions have doubled the
+ * entries since the last prune; each prune's walk is paid for by the additions before it, and the stack never holds
+ * more than twice the entries left by the last prune (at least a small floor), like a hash table that never shrinks.
+ *
+ * <p>Only the pruner writes the link of an entry already on the stack, and it only unlinks empty entries; an unlinked
+ * entry keeps its own link, so a walker standing on it still reaches the rest of the stack. A walk therefore sees
+ * every task that was added before the walk read the head and was not removed.
+ */
+final class ScopeTasks {
+    /** Entries tolerated before the first prune, so that small scopes never prune. */
+    private static final int PRUNE_FLOOR = 64;
+
+    private static final VarHandle HEAD;
+
+    static {
+        try {
+            HEAD = MethodHandles.lookup().findVarHandle(ScopeTasks.class, "head", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * One registered task; emptied when the task is removed. Both fields are plain on purpose: a node is published by
+     * the compare-and-set that pushes it, and a walker reading a stale value sees either an ended task (which every
+     * walker skips by its state) or an older link (whose chain still reaches every live task below it).
+     */
+    static final class Node {
+        @Nullable
+        RuntimeTask<?> task;
+
+        @Nullable
+        Node next;
+
+        Node(RuntimeTask<?> task) {
+            this.task = task;
+        }
+    }
+
+    @SuppressWarnings("UnusedVariable") // written through HEAD
+    private volatile @Nullable Node head;
+
+    /** Entries on the stack, empty or not. */
+    private final AtomicInteger linked = new AtomicInteger();
+    /** The entry count at which the next addition prunes. */
+    private volatile int pruneAt = PRUNE_FLOOR;
+
+    private final AtomicBoolean pruning = new AtomicBoolean();
+
+    /** Adds a task that is in no scope yet, and records its entry in it; prunes when the entries have doubled. */
+    void add(RuntimeTask<?> task) {
+        Node node = new Node(task);
+        task.scopeEntry = node;
+        for (; ; ) {
+            Node top = head;
+            node.next = top;
+            if (HEAD.compareAndSet(this, top, node)) {
+                break;
+            }
+        }
+        if (linked.incrementAndGet() >= pruneAt) {
+            prune();
+        }
+    }
+
+    /** Removes a task added here. */
+    void remove(RuntimeTask<?> task) {
+        Objects.requireNonNull(task.scopeEntry, "task was never added").task = null;
+    }
+
+    /** Runs {@code action} for every task added and not removed, newest first. */
+    void forEach(Consumer<RuntimeTask<?>> action) {
+        for (Node node = head; node != null; node = node.next) {
+            RuntimeTask<?> task = node.task;
+            if (task != null) {
+                action.accept(task);
+            }
+        }
+    }
+
+    /** {@return the tasks added and not removed, oldest first} */
+    List<RuntimeTask<?>> snapshot() {
+        List<RuntimeTask<?>> tasks = new ArrayList<>();
+        forEach(tasks::add);
+        Collections.reverse(tasks);
+        return tasks;
+    }
+
+    /** {@return how many entries the stack holds, empty or not} */
+    int entries() {
+        return linked.get();
+    }
+
+    /** Unlinks the empty entries below the head; does nothing while another thread prunes. */
+    private void prune() {
+        if (!pruning.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Node kept = head; // the head stays even when empty: only additions move the head
+            if (kept == null) {
+                return;
+            }
+            int unlinked = 0;
+            for (Node node = kept.next; node != null; ) {
+                Node next = node.next;
+                if (node.task == null) {
+                    kept.next = next;
+                    unlinked++;
+                } else {
+                    kept = node;
+                }
+                node = next;
+            }
+            long left = linked.addAndGet(-unlinked);
+            pruneAt = (int) Math.min(Integer.MAX_VALUE, Math.max(PRUNE_FLOOR, 2 * left));
+        } finally {
+            pruning.set(false);
+        }
+    }
+}
