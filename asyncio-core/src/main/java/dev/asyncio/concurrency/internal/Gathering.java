@@ -7,6 +7,7 @@ import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
 import dev.asyncio.exception.GatherException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
@@ -33,6 +34,12 @@ public final class Gathering<T extends @Nullable Object> {
      */
     private final AtomicIntegerArray rank;
 
+    /**
+     * Per input that COMPLETED, its result, stored by its done callback while the task is fresh in the ending (or
+     * registering) thread's cache, so collecting {@code n} results reads one array instead of {@code n} tasks.
+     */
+    private final @Nullable Object[] values;
+
     private final AtomicInteger unsuccessful = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
     private final CountDownLatch wake = new CountDownLatch(1);
@@ -42,6 +49,7 @@ public final class Gathering<T extends @Nullable Object> {
         this.tasks = tasks;
         this.failFast = failFast;
         this.rank = new AtomicIntegerArray(tasks.size());
+        this.values = new Object[tasks.size()];
         for (int i = 0; i < tasks.size(); i++) {
             int index = i;
             tasks.get(i).addDoneCallback(task -> onDone(index, task));
@@ -107,13 +115,15 @@ public final class Gathering<T extends @Nullable Object> {
     }
 
     /**
-     * Ranks an unsuccessful input before counting it, so that a woken gatherer sees the rank of every unsuccessful
-     * input counted; a successful input costs one increment.
+     * Stores a successful input's result, or ranks an unsuccessful one, before counting it: a woken gatherer sees
+     * the result or rank of every input counted. A successful input costs one increment.
      */
-    private void onDone(int index, Task<?> task) {
+    private void onDone(int index, Task<? extends T> task) {
         boolean failed = task.state() != TaskState.COMPLETED;
         if (failed) {
             rank.set(index, unsuccessful.incrementAndGet());
+        } else {
+            values[index] = task.result();
         }
         if (finished.incrementAndGet() == tasks.size() || (failFast && failed)) {
             wake.countDown();
@@ -139,13 +149,22 @@ public final class Gathering<T extends @Nullable Object> {
         } else if (strategy == GatherStrategy.WAIT_ALL && firstUnsuccessful() >= 0) {
             throw failure(source, false);
         }
+        return Collections.unmodifiableList(successes());
+    }
+
+    /** {@return the stored results of the inputs that completed, in input order; all inputs have been counted} */
+    @SuppressWarnings("unchecked") // values holds only results of the inputs, each a T
+    private List<T> successes() {
+        if (unsuccessful.get() == 0) {
+            return (List<T>) Arrays.asList(values);
+        }
         List<T> results = new ArrayList<>(tasks.size());
-        for (Task<? extends T> task : tasks) {
-            if (task.state() == TaskState.COMPLETED) {
-                results.add(task.result());
+        for (int i = 0; i < values.length; i++) {
+            if (rank.get(i) == 0) {
+                results.add((T) values[i]);
             }
         }
-        return Collections.unmodifiableList(results);
+        return results;
     }
 
     private static <T extends @Nullable Object> Outcome<T> outcomeOf(Task<? extends T> task) {

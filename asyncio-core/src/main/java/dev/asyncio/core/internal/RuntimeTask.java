@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A task of a {@link VirtualThreadEventLoop}: its state machine, its cancellation protocol and its completion.
  *
- * <p>{@code status} is {@code PENDING}, {@code RUNNING} or an {@link Ending}; every move is one compare-and-set, and an
- * ending publishes the state, the value and the exception together. {@code cancellation} holds the first cancel
+ * <p>{@code status} is {@code PENDING}, {@code RUNNING}, {@code COMPLETED} or an {@link Ending} (a failure or a
+ * cancellation with its exception); every move is one compare-and-set. Only the runner completes a task, and it writes
+ * the value before the move to {@code COMPLETED}, so a reader that sees {@code COMPLETED} sees the value; an ending
+ * publishes its state and exception together. {@code cancellation} holds the first cancel
  * request; the runner seals it when the body has exited, so no request can win after the outcome is decided. {@code
  * phase} fences the interrupt a cancellation sends, so that it never lands after the body has exited.
  */
@@ -56,11 +58,8 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         }
     }
 
-    /** A terminal outcome, published atomically with the state. */
-    record Ending(
-            TaskState state,
-            @Nullable Object value,
-            @Nullable Throwable exception) {}
+    /** An unsuccessful end, FAILED or CANCELLED, published atomically with its exception. */
+    record Ending(TaskState state, Throwable exception) {}
 
     private final long id;
     private final @Nullable String givenName;
@@ -77,6 +76,8 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     private @Nullable Callable<T> body;
     private @Nullable Thread thread;
     private volatile Object status = TaskState.PENDING;
+    /** The body's result; written by the runner before {@code status} becomes COMPLETED, read only after. */
+    private @Nullable Object value;
     /** Null, the reason of the first cancel request (a String), or {@link #SEALED}. */
     private volatile @Nullable Object cancellation;
 
@@ -130,10 +131,10 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
             thread = t;
             t.start();
         } catch (Throwable e) { // OutOfMemoryError, RejectedExecutionException: the thread could not start
-            Ending failed = new Ending(TaskState.FAILED, null, e);
+            Ending failed = new Ending(TaskState.FAILED, e);
             watchFailure(e);
             if (STATUS.compareAndSet(this, TaskState.PENDING, failed)) {
-                ended(failed, false);
+                ended(TaskState.FAILED, e, false);
             }
             loop.admission().release(this);
         }
@@ -192,28 +193,28 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         } else if (thrown instanceof TaskCancelledException propagated) {
             cancelled = propagated; // the body let a cancellation out, e.g. from awaiting a cancelled task
         }
-        Ending ending;
+        Object outcome;
         if (cancelled != null && !(thrown instanceof Error)) {
             if (thrown != null && !(thrown instanceof TaskCancelledException)) {
                 cancelled.addSuppressed(thrown);
             }
-            ending = new Ending(TaskState.CANCELLED, null, cancelled);
+            outcome = new Ending(TaskState.CANCELLED, cancelled);
         } else if (thrown != null) {
-            ending = new Ending(TaskState.FAILED, null, thrown);
+            watchFailure(thrown);
+            outcome = new Ending(TaskState.FAILED, thrown);
         } else {
-            ending = new Ending(TaskState.COMPLETED, result, null);
-        }
-        if (ending.state() == TaskState.FAILED) {
-            watchFailure(Objects.requireNonNull(ending.exception()));
+            value = result;
+            outcome = TaskState.COMPLETED;
         }
         endedNanos = System.nanoTime();
-        if (!STATUS.compareAndSet(this, TaskState.RUNNING, ending)) {
+        if (!STATUS.compareAndSet(this, TaskState.RUNNING, outcome)) {
             throw new IllegalStateException("task '" + name() + "' left RUNNING twice");
         }
-        loop.counters().ended(ending.state(), true); // before the slot goes: peakActive never exceeds the limit
+        TaskState state = outcome instanceof Ending ending ? ending.state() : TaskState.COMPLETED;
+        loop.counters().ended(state, true); // before the slot goes: peakActive never exceeds the limit
         loop.admission().release(this);
         Current.leave(this);
-        ended(ending, true);
+        ended(state, outcome instanceof Ending ending ? ending.exception() : null, true);
     }
 
     /**
@@ -221,15 +222,15 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
      * that never started). Such a task is ended by another thread, its canceller; callbacks still run with no current
      * task.
      */
-    private void ended(Ending ending, boolean started) {
+    private void ended(TaskState state, @Nullable Throwable exception, boolean started) {
         if (!started) {
             endedNanos = System.nanoTime();
-            loop.counters().ended(ending.state(), false);
+            loop.counters().ended(state, false);
         }
         if (stallWatched) {
             loop.forgetStall(this);
         }
-        loop.observers().task(eventType(ending.state()), this, ending.exception());
+        loop.observers().task(eventType(state), this, exception);
         if (started) {
             done.release(this);
         } else {
@@ -257,14 +258,14 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     @Override
     public boolean cancel(String reason) {
         Objects.requireNonNull(reason, "reason");
-        if (status instanceof Ending || !CANCELLATION.compareAndSet(this, null, reason)) {
+        if (isDone() || !CANCELLATION.compareAndSet(this, null, reason)) {
             return false;
         }
         if (status == TaskState.PENDING) {
-            Ending ending = new Ending(TaskState.CANCELLED, null, new TaskCancelledException(cancelMessage(reason)));
+            Ending ending = new Ending(TaskState.CANCELLED, new TaskCancelledException(cancelMessage(reason)));
             if (STATUS.compareAndSet(this, TaskState.PENDING, ending)) {
                 loop.admission().withdraw(this);
-                ended(ending, false);
+                ended(TaskState.CANCELLED, ending.exception(), false);
                 return true;
             }
         }
@@ -305,7 +306,8 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
 
     @Override
     public boolean isDone() {
-        return status instanceof Ending;
+        Object s = status;
+        return s == TaskState.COMPLETED || s instanceof Ending;
     }
 
     @Override
@@ -314,16 +316,18 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     }
 
     @Override
-    @SuppressWarnings({"unchecked", "NullAway"}) // the ending holds the body's own T, null when T is nullable
+    @SuppressWarnings({"unchecked", "NullAway"}) // value holds the body's own T, null when T is nullable
     public T result() {
-        if (!(status instanceof Ending ending)) {
+        Object s = status;
+        if (s == TaskState.COMPLETED) {
+            markRetrieved();
+            return (T) value;
+        }
+        if (!(s instanceof Ending ending)) {
             throw new IllegalStateException("task '" + name() + "' is not done: it is " + state());
         }
         markRetrieved();
         Throwable exception = ending.exception();
-        if (exception == null) {
-            return (T) ending.value();
-        }
         if (exception instanceof TaskCancelledException cancelled) {
             throw new TaskCancelledException(String.valueOf(cancelled.getMessage()), cancelled);
         }
@@ -332,7 +336,12 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
 
     @Override
     public @Nullable Throwable exception() {
-        if (!(status instanceof Ending ending)) {
+        Object s = status;
+        if (s == TaskState.COMPLETED) {
+            markRetrieved();
+            return null;
+        }
+        if (!(s instanceof Ending ending)) {
             return null;
         }
         markRetrieved();
@@ -341,7 +350,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
 
     @Override
     public boolean hasException() {
-        return status instanceof Ending ending && ending.exception() != null;
+        return status instanceof Ending;
     }
 
     @Override
@@ -466,7 +475,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     public TaskStats stats() {
         Object s = status;
         long started = startedNanos;
-        long ended = s instanceof Ending ? endedNanos : 0;
+        long ended = s == TaskState.COMPLETED || s instanceof Ending ? endedNanos : 0;
         Instant createdAt = loop.instantOf(createdNanos);
         Instant startedAt = started == 0 ? null : loop.instantOf(started);
         Instant completedAt = ended == 0 ? null : loop.instantOf(ended);
@@ -483,7 +492,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
                 completedAt,
                 waitTime,
                 duration,
-                s instanceof Ending ending && ending.exception() != null);
+                s instanceof Ending);
     }
 
     @Override
