@@ -127,7 +127,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     /** Starts the task's virtual thread; called by admission once the task may run. */
     void start() {
         try {
-            Thread t = loop.newTaskThread(this::run, givenName, id);
+            Thread t = loop.newTaskThread(this::run);
             thread = t;
             t.start();
         } catch (Throwable e) { // OutOfMemoryError, RejectedExecutionException: the thread could not start
@@ -141,6 +141,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     }
 
     private void run() {
+        Thread.currentThread().setName(loop.taskThreadName(givenName, id));
         Current.enter(this);
         if (!context.isEmpty()) { // a new thread has no context to replace
             Context.install(context);

@@ -133,13 +133,20 @@ public final class VirtualThreadEventLoop implements EventLoop {
     }
 
     /**
-     * {@return an unstarted virtual thread for a task, named {@code loop/name}, or {@code loop/task-id} when the task
-     * has no name} It does not inherit inheritable thread-locals: a task's context comes from {@code Context}.
+     * {@return an unstarted virtual thread for a task} It does not inherit inheritable thread-locals: a task's context
+     * comes from {@code Context}. The task names it when it starts running, see {@link #taskThreadName}.
      */
-    Thread newTaskThread(Runnable run, @Nullable String taskName, long taskId) {
-        Thread thread = taskThreads.newThread(run);
-        thread.setName(taskName != null ? namedTaskThreadPrefix + taskName : taskThreadPrefix + taskId);
-        return thread;
+    Thread newTaskThread(Runnable run) {
+        return taskThreads.newThread(run);
+    }
+
+    /**
+     * {@return the name of a task's thread: {@code loop/name}, or {@code loop/task-id} when the task has no name} The
+     * task's own thread sets it as its first step, so that building the string is not paid by the thread creating
+     * tasks, which is the bottleneck of a burst of spawns; until then the thread has run no user code.
+     */
+    String taskThreadName(@Nullable String taskName, long taskId) {
+        return taskName != null ? namedTaskThreadPrefix + taskName : taskThreadPrefix + taskId;
     }
 
     /** {@return the calling thread's current scope if it belongs to this loop, else the root scope} */
