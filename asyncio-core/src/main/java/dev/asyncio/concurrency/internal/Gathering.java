@@ -52,7 +52,12 @@ public final class Gathering<T extends @Nullable Object> {
         this.values = new Object[tasks.size()];
         for (int i = 0; i < tasks.size(); i++) {
             int index = i;
-            tasks.get(i).addDoneCallback(task -> onDone(index, task));
+            Task<? extends T> task = tasks.get(i);
+            if (task.state() == TaskState.COMPLETED) {
+                onDone(index, task); // already done: count it now, without a callback to allocate and register
+            } else {
+                task.addDoneCallback(done -> onDone(index, done));
+            }
         }
     }
 

@@ -12,8 +12,11 @@ import org.slf4j.LoggerFactory;
  * A one-shot latch with callbacks: threads wait for {@link #release}, callbacks run at release in the order they were
  * added and are handed the released subject (so a caller needs no wrapper to know what was released). Lock-free:
  * waiters and callbacks form a Treiber stack that release swaps for a sentinel.
+ *
+ * <p>{@link RuntimeTask} extends it rather than holding one, so that the waiters live in the task object itself: one
+ * object fewer per task, and one cache line fewer to touch when a task ends or is gathered.
  */
-final class DoneSignal {
+abstract class DoneSignal {
     private static final Logger log = LoggerFactory.getLogger(DoneSignal.class);
     private static final Object RELEASED = new Object();
     private static final VarHandle HEAD;
@@ -35,17 +38,18 @@ final class DoneSignal {
             @Nullable Consumer<Object> callback,
             @Nullable Node next) {}
 
-    boolean isReleased() {
+    /** {@return whether {@link #release} has been called} */
+    final boolean isReleased() {
         return head == RELEASED;
     }
 
     /** Adds a callback to run on release; returns false, without adding it, if already released. */
-    boolean whenReleased(Consumer<Object> callback) {
+    final boolean whenReleased(Consumer<Object> callback) {
         return push(null, callback);
     }
 
     /** Waits for release. */
-    void await() throws InterruptedException {
+    final void awaitRelease() throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -61,7 +65,7 @@ final class DoneSignal {
     }
 
     /** Waits for release at most {@code nanos}; returns whether it was released. */
-    boolean await(long nanos) throws InterruptedException {
+    final boolean awaitRelease(long nanos) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -89,7 +93,7 @@ final class DoneSignal {
     }
 
     /** Waits for release whatever interrupts arrive; returns whether the thread was interrupted meanwhile. */
-    boolean awaitUninterruptibly() {
+    final boolean awaitReleaseUninterruptibly() {
         boolean interrupted = false;
         if (!push(Thread.currentThread(), null)) {
             return false;
@@ -105,7 +109,7 @@ final class DoneSignal {
      * Releases waiters and runs callbacks with {@code subject}, once; later calls do nothing. A callback that throws
      * is logged with the subject and does not stop the others.
      */
-    void release(Object subject) {
+    final void release(Object subject) {
         Object top = HEAD.getAndSet(this, RELEASED);
         if (top == RELEASED || top == null) {
             return;

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * request; the runner seals it when the body has exited, so no request can win after the outcome is decided. {@code
  * phase} fences the interrupt a cancellation sends, so that it never lands after the body has exited.
  */
-public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, Joinable {
+public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal implements Task<T>, Joinable {
     private static final Logger log = LoggerFactory.getLogger(RuntimeTask.class);
 
     private static final int NEW = 0;
@@ -71,7 +71,6 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     private final Context.Snapshot context;
     private final @Nullable Object propagated;
     private final long createdNanos;
-    private final DoneSignal done = new DoneSignal();
 
     private @Nullable Callable<T> body;
     private @Nullable Thread thread;
@@ -233,9 +232,9 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
         }
         loop.observers().task(eventType(state), this, exception);
         if (started) {
-            done.release(this);
+            release(this);
         } else {
-            Current.outside(() -> done.release(this));
+            Current.outside(() -> release(this));
         }
         scope.unregister(this);
         body = null;
@@ -359,7 +358,7 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
     public void addDoneCallback(Consumer<? super Task<T>> callback) {
         Objects.requireNonNull(callback, "callback");
         markRetrieved();
-        if (!done.whenReleased((Consumer<Object>) (Consumer<?>) callback)) {
+        if (!whenReleased((Consumer<Object>) (Consumer<?>) callback)) {
             try {
                 callback.accept(this);
             } catch (Throwable e) {
@@ -399,22 +398,17 @@ public final class RuntimeTask<T extends @Nullable Object> implements Task<T>, J
 
     @Override
     public void join() throws InterruptedException {
-        done.await();
+        awaitRelease();
     }
 
     @Override
     public boolean join(long nanos) throws InterruptedException {
-        return done.await(nanos);
+        return awaitRelease(nanos);
     }
 
     @Override
     public boolean joinUninterruptibly() {
-        return done.awaitUninterruptibly();
-    }
-
-    /** {@return whether awaiters have been released: the task is done and its terminal event delivered} */
-    boolean isReleased() {
-        return done.isReleased();
+        return awaitReleaseUninterruptibly();
     }
 
     // ---- description --------------------------------------------------------------------------------------------
