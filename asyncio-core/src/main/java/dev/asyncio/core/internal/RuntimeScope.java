@@ -448,6 +448,11 @@ public final class RuntimeScope implements CancellationScope {
         return deadline;
     }
 
+    /** {@return how many entries the scope's task set holds, ended tasks not yet pruned included; for tests} */
+    int taskEntries() {
+        return tasks.entries();
+    }
+
     /** {@return the registered tasks that have not ended, oldest first} */
     @Override
     public List<Task<?>> tasks() {
