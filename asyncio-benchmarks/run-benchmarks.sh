@@ -10,6 +10,8 @@
 #   BENCH_JAVA_HOME  JDK to build and run with (default /usr/lib/jvm/temurin-25-jdk-amd64, else $JAVA_HOME)
 #   JMH_OPTS         run settings (default: one fork, 3 x 2 s warm-up, 5 x 2 s measurement); about 10 minutes on
 #                    2 cores for all suites
+#   JMH_JVM_ARGS     options for the forked JVMs (default: a fixed, pre-touched 2 GiB heap, so that the operating
+#                    system's first-touch page faults, which vary a lot on virtual machines, stay out of the scores)
 #   SKIP_BUILD=1     reuse the jar already in target/
 set -euo pipefail
 
@@ -26,6 +28,7 @@ java="${JAVA_HOME:?set BENCH_JAVA_HOME or JAVA_HOME to a JDK 21+}/bin/java"
 [[ -x "$java" ]] || { echo "no java at $java: set BENCH_JAVA_HOME to a JDK 21+" >&2; exit 1; }
 
 read -r -a run_opts <<<"${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 2s}"
+jvm_args="${JMH_JVM_ARGS:--Xms2g -Xmx2g -XX:+AlwaysPreTouch}"
 
 # name | benchmark regexp | extra JMH options
 suites=(
@@ -55,6 +58,7 @@ mkdir -p "$out"
   echo "os: $(uname -sr)"
   echo "java: $("$java" -version 2>&1 | head -2 | tail -1)"
   echo "jmh options: ${run_opts[*]}"
+  echo "fork jvm options: $jvm_args"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/environment.txt"
 cat "$out/environment.txt"
@@ -67,7 +71,7 @@ for suite in "${suites[@]}"; do
   fi
   read -r -a extra_opts <<<"$extra"
   echo "== $name ($pattern ${extra})"
-  "$java" -jar "$jar" "$pattern" "${run_opts[@]}" "${extra_opts[@]}" \
+  "$java" -jar "$jar" "$pattern" "${run_opts[@]}" -jvmArgsAppend "$jvm_args" "${extra_opts[@]}" \
     -rf json -rff "$out/$name.json" 2>&1 | tee "$out/$name.log"
   echo "load average after $name: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/environment.txt"
 done
