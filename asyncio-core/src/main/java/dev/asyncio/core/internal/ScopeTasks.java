@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -15,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * The tasks registered in one scope, as a lock-free stack of small entries: registering is one compare-and-set on the
  * head and one 24-byte entry; nothing is hashed and no table is ever resized or copied.
  *
- * <p>Removing a task only empties its entry (one write, no atomic update shared with other tasks), so the stack stops
+ * <p>Entries are counted without an atomic update: each records how many were pushed up to it. Removing a task only
+ * empties its entry (one write, no atomic update shared with other tasks), so the stack stops
  * referring to the task at once: an ended task nobody holds can be collected, which the unretrieved-failure watch
  * relies on. Empty entries are unlinked in batches, by one pruner at a time, whenever additions have doubled the
  * entries since the last prune; each prune's walk is paid for by the additions before it, and the stack never holds
@@ -40,7 +40,7 @@ final class ScopeTasks {
     }
 
     /**
-     * One registered task; emptied when the task is removed. Both fields are plain on purpose: a node is published by
+     * One registered task; emptied when the task is removed. The fields are plain on purpose: a node is published by
      * the compare-and-set that pushes it, and a walker reading a stale value sees either an ended task (which every
      * walker skips by its state) or an older link (whose chain still reaches every live task below it).
      */
@@ -51,6 +51,13 @@ final class ScopeTasks {
         @Nullable
         Node next;
 
+        /**
+         * How many nodes were ever pushed, this one included: the one below plus one. Counting this way costs the
+         * pusher no atomic update; it wraps past {@code Integer.MAX_VALUE}, and differences stay right as long as
+         * fewer than 2^31 entries are linked at once.
+         */
+        int pushed;
+
         Node(RuntimeTask<?> task) {
             this.task = task;
         }
@@ -59,8 +66,8 @@ final class ScopeTasks {
     @SuppressWarnings("UnusedVariable") // written through HEAD
     private volatile @Nullable Node head;
 
-    /** Entries on the stack, empty or not. */
-    private final AtomicInteger linked = new AtomicInteger();
+    /** How many nodes prunes have unlinked; written only by the pruner. Wraps like {@link Node#pushed}. */
+    private volatile int unlinked;
     /** The entry count at which the next addition prunes. */
     private volatile int pruneAt = PRUNE_FLOOR;
 
@@ -73,11 +80,12 @@ final class ScopeTasks {
         for (; ; ) {
             Node top = head;
             node.next = top;
+            node.pushed = top == null ? 1 : top.pushed + 1;
             if (HEAD.compareAndSet(this, top, node)) {
                 break;
             }
         }
-        if (linked.incrementAndGet() >= pruneAt) {
+        if (node.pushed - unlinked >= pruneAt) {
             prune();
         }
     }
@@ -107,7 +115,8 @@ final class ScopeTasks {
 
     /** {@return how many entries the stack holds, empty or not} */
     int entries() {
-        return linked.get();
+        Node top = head;
+        return top == null ? 0 : top.pushed - unlinked;
     }
 
     /** Unlinks the empty entries below the head; does nothing while another thread prunes. */
@@ -120,18 +129,21 @@ final class ScopeTasks {
             if (kept == null) {
                 return;
             }
-            int unlinked = 0;
+            int top = kept.pushed;
+            int removed = 0;
             for (Node node = kept.next; node != null; ) {
                 Node next = node.next;
                 if (node.task == null) {
                     kept.next = next;
-                    unlinked++;
+                    removed++;
                 } else {
                     kept = node;
                 }
                 node = next;
             }
-            long left = linked.addAndGet(-unlinked);
+            int total = unlinked + removed;
+            unlinked = total;
+            long left = top - total; // entries at or below the head this prune started from
             pruneAt = (int) Math.min(Integer.MAX_VALUE, Math.max(PRUNE_FLOOR, 2 * left));
         } finally {
             pruning.set(false);
