@@ -5,7 +5,7 @@
 # allocation per operation, and the ratio to raw virtual threads where the suite has them).
 #
 # Usage: asyncio-benchmarks/run-benchmarks.sh [suite ...]
-#   suites: observer throughput fanout dump cancellation (default: all, in that order)
+#   suites: observer throughput fanout dump cancellation sidebyside (default: all, in that order)
 # Environment:
 #   BENCH_JAVA_HOME  JDK to build and run with (default /usr/lib/jvm/temurin-25-jdk-amd64, else $JAVA_HOME)
 #   JMH_OPTS         run settings (default: one fork, 3 x 2 s warm-up, 5 x 2 s measurement); about 10 minutes on
@@ -75,7 +75,20 @@ for suite in "${suites[@]}"; do
     -rf json -rff "$out/$name.json" 2>&1 | tee "$out/$name.log"
   echo "load average after $name: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/environment.txt"
 done
+# The A/B ratio: runtime and raw virtual-thread batches alternate in one JVM (see SideBySide's Javadoc).
+if ((${#selected[@]} == 0)) || [[ " ${selected[*]} " =~ " sidebyside " ]]; then
+  for batch in "10000 600" "100000 120"; do
+    read -r tasks rounds <<<"$batch"
+    echo "== sidebyside (tasks=$tasks)"
+    # shellcheck disable=SC2086 # jvm_args holds several options
+    "$java" $jvm_args -cp "$jar" dev.asyncio.benchmarks.SideBySide "$tasks" "$rounds" | tee -a "$out/sidebyside.txt"
+  done
+fi
 echo "total minutes: $(((SECONDS - started) / 60))" >>"$out/environment.txt"
+
+if ! compgen -G "$out/*.json" >/dev/null; then
+  exit 0 # only the side-by-side suite ran
+fi
 
 # One table for all suites. "vs VT" divides a score by the raw-virtual-thread score of the same class and parameters.
 jq -rs '
