@@ -152,7 +152,7 @@ public interface CancellationScope {
     @Nullable
     Instant deadline();
 
-    /** {@return a snapshot of the tasks registered in this scope that have not ended} */
+    /** {@return a snapshot of the tasks registered in this scope that have not ended, oldest first} */
     List<Task<?>> tasks();
 
     /** {@return a snapshot of the open child scopes} */

@@ -58,7 +58,10 @@ public interface EventLoop extends AutoCloseable {
         return new Builder();
     }
 
-    /** {@return the loop's name; task threads are named {@code <loop>/<task>}} */
+    /**
+     * {@return the loop's name} A task's thread is named {@code <loop>/<task name>} ({@code <loop>/task-<id>} for a task
+     * without a name); the thread sets the name itself as its first step, so an instant before that it is unnamed.
+     */
     String name();
 
     /** {@return the kind of loop: {@code "virtual-threads"}} */

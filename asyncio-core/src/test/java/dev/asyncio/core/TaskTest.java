@@ -28,6 +28,19 @@ class TaskTest {
     }
 
     @Test
+    void aTaskRunsOnAVirtualThreadNamedAfterTheLoopAndTheTask() {
+        List<Thread> threads = loop.run(() -> {
+            Task<Thread> named = Asyncio.createTask("fetch-user", Thread::currentThread);
+            Task<Thread> anonymous = Asyncio.createTask(Thread::currentThread);
+            List<Thread> both = Asyncio.gather(named, anonymous);
+            assertThat(both.get(0).getName()).isEqualTo("task-test/fetch-user");
+            assertThat(both.get(1).getName()).isEqualTo("task-test/task-" + anonymous.id());
+            return both;
+        });
+        assertThat(threads).allMatch(Thread::isVirtual);
+    }
+
+    @Test
     void aTaskRunsItsBodyOnAVirtualThreadNamedAfterTheLoopAndTask() {
         Task<String> task = loop.createTask("greeter", () -> {
             Thread t = Thread.currentThread();
