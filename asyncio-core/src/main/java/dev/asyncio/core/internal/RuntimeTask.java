@@ -99,8 +99,8 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal im
     /** Whether this task is current on its thread; confined to the task's thread, see {@link Current}. */
     boolean current;
 
-    /** The task's entry in its scope's {@link ScopeTasks}, set when it is registered, before anyone can end it. */
-    ScopeTasks.@Nullable Node scopeEntry;
+    /** The task's entry in its scope's {@link ScopeTasks}, set when it is registered; see {@link ScopeTasks#remove}. */
+    volatile ScopeTasks.@Nullable Node scopeEntry;
 
     RuntimeTask(
             VirtualThreadEventLoop loop,

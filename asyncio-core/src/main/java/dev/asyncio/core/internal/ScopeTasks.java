@@ -5,7 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -85,14 +84,24 @@ final class ScopeTasks {
                 break;
             }
         }
+        if (task.isDone()) {
+            node.task = null; // it ended before its entry was published (cancelled by an observer of CREATED)
+        }
         if (node.pushed - unlinked >= pruneAt) {
             prune();
         }
     }
 
-    /** Removes a task added here. */
+    /**
+     * Removes a task; a task that ends before it was added (only an observer of its CREATED event can end it that
+     * early) has no entry yet, and {@link #add} leaves it out instead. The entry is volatile in the task and the task's
+     * state is volatile, so of an ending and an addition that race, at least one sees the other.
+     */
     void remove(RuntimeTask<?> task) {
-        Objects.requireNonNull(task.scopeEntry, "task was never added").task = null;
+        Node entry = task.scopeEntry;
+        if (entry != null) {
+            entry.task = null;
+        }
     }
 
     /** Runs {@code action} for every task added and not removed, newest first. */

@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.asyncio.core.EventLoop;
 import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
+import dev.asyncio.core.observe.TaskEvent;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +73,29 @@ class ScopeTasksTest {
             return ended.stream().allMatch(reference -> reference.get() == null);
         });
         assertThat(root.tasks()).containsExactly(blocker);
+    }
+
+    @Test
+    void aTaskCancelledByAnObserverOfItsCreationIsNeitherListedNorHeldByItsScope() throws InterruptedException {
+        List<TaskEvent.Type> events = new CopyOnWriteArrayList<>();
+        loop.observable().register(event -> {
+            events.add(event.type());
+            if (event.type() == TaskEvent.Type.CREATED) {
+                event.task().cancel("cancelled on sight");
+            }
+        });
+        List<WeakReference<Task<?>>> cancelled = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Task<Integer> task = root.createTask(() -> 1);
+            assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
+            cancelled.add(new WeakReference<>(task));
+        }
+        assertThat(root.tasks()).isEmpty();
+        assertThat(events).hasSize(200).containsOnly(TaskEvent.Type.CREATED, TaskEvent.Type.CANCELLED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return cancelled.stream().allMatch(reference -> reference.get() == null);
+        });
     }
 
     @RepeatedTest(5)
