@@ -96,8 +96,8 @@ public final class Gathering<T extends @Nullable Object> {
         Gathering<T> gathering = new Gathering<>(inputs, false);
         gathering.awaitWake();
         List<Outcome<T>> outcomes = new ArrayList<>(inputs.size());
-        for (Task<? extends T> task : inputs) {
-            outcomes.add(outcomeOf(task));
+        for (int i = 0; i < inputs.size(); i++) {
+            outcomes.add(gathering.outcomeOf(i));
         }
         return Collections.unmodifiableList(outcomes);
     }
@@ -172,9 +172,12 @@ public final class Gathering<T extends @Nullable Object> {
         return results;
     }
 
-    private static <T extends @Nullable Object> Outcome<T> outcomeOf(Task<? extends T> task) {
+    /** {@return how input {@code index} ended, its result taken from the stored values; all inputs have ended} */
+    @SuppressWarnings("unchecked") // values holds only results of the inputs, each a T
+    private Outcome<T> outcomeOf(int index) {
+        Task<? extends T> task = tasks.get(index);
         return switch (task.state()) {
-            case COMPLETED -> new Outcome.Success<>(task.result());
+            case COMPLETED -> new Outcome.Success<>((T) values[index]);
             case FAILED -> new Outcome.Failure<>(Objects.requireNonNull(task.exception()));
             default -> new Outcome.Cancelled<>();
         };
