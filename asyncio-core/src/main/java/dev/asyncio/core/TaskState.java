@@ -6,15 +6,20 @@ import java.util.Locale;
  * The life of a {@link Task}: {@code PENDING → RUNNING → COMPLETED | FAILED | CANCELLED}.
  *
  * <p>Legal moves are {@code PENDING → RUNNING | CANCELLED | FAILED} and {@code RUNNING → COMPLETED | FAILED |
- * CANCELLED}; terminal states never change. The runtime makes every move with one atomic compare-and-set, so a task
- * is never seen in two states at once and never leaves a terminal state.
+ * CANCELLED}; terminal states never change. Every move is one atomic write (a compare-and-set wherever two threads
+ * could race for it), so a task is never seen in two states at once and never leaves a terminal state.
+ *
+ * <p>A task is {@code RUNNING} from the moment it is admitted, like a {@link Thread} that is {@code RUNNABLE} once
+ * started: its virtual thread has been started and its body runs as soon as a carrier thread picks it up. A
+ * cancellation that arrives before then is still a request to a running task: the body never starts and the task
+ * ends {@code CANCELLED}.
  *
  * <p>Enum constants are immutable and safe to share between threads.
  */
 public enum TaskState {
-    /** Created, waiting for admission or for its thread to start; its body has not run. */
+    /** Created and waiting for admission (a loop's {@code maxConcurrentTasks}); its thread has not started. */
     PENDING,
-    /** Its body is running on its virtual thread. */
+    /** Admitted: its virtual thread has started, and its body is running or about to. */
     RUNNING,
     /** Its body returned a value. */
     COMPLETED,

@@ -13,9 +13,11 @@ import org.jspecify.annotations.Nullable;
  * @param name the task's name
  * @param state the state when the snapshot was taken
  * @param createdAt when the task was created
- * @param startedAt when its body started, or null if it has not (yet)
+ * @param startedAt when it was admitted and its thread started (its creation instant if it was admitted at once), or
+ *     null if it has not been (yet)
  * @param completedAt when it became terminal, or null if it has not (yet)
- * @param waitTime the time it spent {@code PENDING} before it started or was cancelled, null until known
+ * @param waitTime the time it spent {@code PENDING}, waiting for admission, before it started or was cancelled;
+ *     zero for a task admitted at once; null until known
  * @param duration the time from start to end, null unless the task started and ended
  * @param hasException whether the task ended with an exception (failed or cancelled)
  */

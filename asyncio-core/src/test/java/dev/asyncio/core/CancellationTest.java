@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.asyncio.Asyncio;
+import dev.asyncio.core.observe.TaskEvent;
 import dev.asyncio.exception.TaskCancelledException;
 import dev.asyncio.testing.LogCapture;
 import java.time.Duration;
@@ -331,6 +332,57 @@ class CancellationTest {
             Suspension.joinUninterruptibly(task);
             assertThat(task.state()).isEqualTo(won ? TaskState.CANCELLED : TaskState.COMPLETED);
         }
+    }
+
+    @Test
+    void aTaskCancelledAfterItsAdmissionButBeforeItsBodyRunsNeverRunsItsBody() {
+        // STARTED is delivered on the admitting thread before the task's thread starts: a cancel there is a request
+        // to a RUNNING task whose body has not begun, so the body must never begin
+        AtomicInteger ran = new AtomicInteger();
+        AtomicReference<Boolean> interruptedInCallback = new AtomicReference<>();
+        loop.observable().register(event -> {
+            if (event.type() == TaskEvent.Type.STARTED) {
+                assertThat(event.task().state()).isEqualTo(TaskState.RUNNING);
+                assertThat(event.task().cancel("stopped at the door")).isTrue();
+            }
+        });
+        Task<Integer> task = loop.createTask(() -> ran.incrementAndGet());
+        task.addDoneCallback(
+                done -> interruptedInCallback.set(Thread.currentThread().isInterrupted()));
+        Suspension.joinUninterruptibly(task);
+
+        assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
+        assertThat(task.exception()).hasMessageContaining("stopped at the door");
+        assertThat(ran).hasValue(0);
+        assertThat(task.stats().startedAt()).isNotNull();
+        await().untilAsserted(() -> assertThat(interruptedInCallback.get()).isFalse());
+    }
+
+    @RepeatedTest(5)
+    void cancellingRightAfterCreationEndsEveryTaskCleanlyAndLeaksNoInterrupt() {
+        // the request races the task's thread: it lands before the body, inside it, or loses to the end
+        int n = 10_000;
+        AtomicInteger interruptedCallbacks = new AtomicInteger();
+        List<Task<Integer>> tasks = new ArrayList<>(n);
+        List<Boolean> won = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Task<Integer> task = loop.createTask(() -> 1);
+            task.addDoneCallback(done -> {
+                if (Thread.currentThread().isInterrupted()) {
+                    interruptedCallbacks.incrementAndGet();
+                }
+            });
+            tasks.add(task);
+            won.add(task.cancel());
+        }
+        tasks.forEach(Suspension::joinUninterruptibly);
+        for (int i = 0; i < n; i++) {
+            assertThat(tasks.get(i).state()).isEqualTo(won.get(i) ? TaskState.CANCELLED : TaskState.COMPLETED);
+        }
+        assertThat(interruptedCallbacks).hasValue(0);
+        LoopStats stats = loop.stats();
+        assertThat(stats.completed() + stats.cancelled()).isEqualTo(stats.created());
+        assertThat(stats.active()).isZero();
     }
 
     @Test

@@ -45,6 +45,26 @@ class TaskStatsTimingTest {
     }
 
     @Test
+    void aTaskAdmittedAtOnceIsRunningWhenCreateTaskReturnsAndWaitedNoTime() {
+        try (EventLoop unlimited = EventLoop.builder().name("stats-unlimited").build()) {
+            CountDownLatch hold = new CountDownLatch(1);
+            Task<Integer> task = unlimited.createTask(() -> {
+                hold.await();
+                return 1;
+            });
+            assertThat(task.state()).isEqualTo(TaskState.RUNNING);
+            TaskStats running = task.stats();
+            assertThat(running.startedAt()).isEqualTo(running.createdAt());
+            assertThat(running.waitTime()).isEqualTo(Duration.ZERO);
+            hold.countDown();
+            Asyncio.await(task);
+            TaskStats done = task.stats();
+            assertThat(done.waitTime()).isEqualTo(Duration.ZERO);
+            assertThat(done.duration()).isEqualTo(Duration.between(done.startedAt(), done.completedAt()));
+        }
+    }
+
+    @Test
     void aTaskCancelledWhilePendingWaitedUntilItsEndAndNeverRan() {
         long before = System.nanoTime();
         occupyTheOnlySlot();

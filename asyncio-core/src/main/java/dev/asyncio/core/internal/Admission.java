@@ -32,7 +32,7 @@ interface Admission {
 
         @Override
         public void submit(RuntimeTask<?> task) {
-            task.start();
+            task.start(false);
         }
 
         @Override

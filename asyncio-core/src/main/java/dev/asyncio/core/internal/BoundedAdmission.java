@@ -34,7 +34,7 @@ final class BoundedAdmission implements Admission {
     @Override
     public void submit(RuntimeTask<?> task) {
         if (task.priority() == Priority.SYSTEM) {
-            task.start();
+            task.start(false);
             return;
         }
         lock.lock();
@@ -52,7 +52,7 @@ final class BoundedAdmission implements Admission {
         } finally {
             lock.unlock();
         }
-        task.start();
+        task.start(false);
     }
 
     @Override
@@ -82,7 +82,7 @@ final class BoundedAdmission implements Admission {
         } finally {
             lock.unlock();
         }
-        toStart.forEach(RuntimeTask::start);
+        toStart.forEach(queued -> queued.start(true));
         return true;
     }
 

@@ -12,7 +12,6 @@ import dev.asyncio.exception.TaskCancelledException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -26,40 +25,41 @@ import org.slf4j.LoggerFactory;
  * A task of a {@link VirtualThreadEventLoop}: its state machine, its cancellation protocol and its completion.
  *
  * <p>{@code status} is {@code PENDING}, {@code RUNNING}, {@code COMPLETED} or an {@link Ending} (a failure or a
- * cancellation with its exception); every move is one compare-and-set. Only the runner completes a task, and it writes
- * the value before the move to {@code COMPLETED}, so a reader that sees {@code COMPLETED} sees the value; an ending
- * publishes its state and exception together. {@code cancellation} holds the first cancel
- * request; the runner seals it when the body has exited, so no request can win after the outcome is decided. {@code
- * phase} fences the interrupt a cancellation sends, so that it never lands after the body has exited.
+ * cancellation with its exception and end time). A task becomes {@code RUNNING} when it is admitted, on the admitting
+ * thread, just before its thread starts; from then on only its runner ends it. Moves that two threads may race for
+ * ({@code PENDING → RUNNING | CANCELLED | FAILED}) are compare-and-sets; the runner's own end is one release store.
+ * Plain fields written before a move ({@code startedNanos}, {@code endedNanos}, {@code value}) are published by it: a
+ * reader that sees the new status sees them. {@code cancellation} holds the first cancel request; the runner seals it
+ * when the body has exited, so no request can win after the outcome is decided. A request that wins on a started
+ * task interrupts its thread, then sets {@code interruptSent}; a runner that finds a request when sealing waits for
+ * that flag before clearing its interrupt status, so no interrupt lands after the body has exited.
+ *
+ * <p>The task is its thread's {@link Runnable}, which saves an object per task; {@link #run} refuses any other caller.
  */
-public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal implements Task<T>, Joinable {
+public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal implements Task<T>, Joinable, Runnable {
     private static final Logger log = LoggerFactory.getLogger(RuntimeTask.class);
-
-    private static final int NEW = 0;
-    private static final int IN_BODY = 1;
-    private static final int INTERRUPTING = 2;
-    private static final int EXITED = 3;
 
     /** Stored in {@code cancellation} once the body has exited without a request: later requests lose. */
     private static final Object SEALED = new Object();
 
     private static final VarHandle STATUS;
     private static final VarHandle CANCELLATION;
-    private static final VarHandle PHASE;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATUS = lookup.findVarHandle(RuntimeTask.class, "status", Object.class);
             CANCELLATION = lookup.findVarHandle(RuntimeTask.class, "cancellation", Object.class);
-            PHASE = lookup.findVarHandle(RuntimeTask.class, "phase", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** An unsuccessful end, FAILED or CANCELLED, published atomically with its exception. */
-    record Ending(TaskState state, Throwable exception) {}
+    /**
+     * An unsuccessful end, FAILED or CANCELLED, published atomically with its exception, when it happened and whether
+     * the task had started.
+     */
+    record Ending(TaskState state, Throwable exception, long endedNanos, boolean started) {}
 
     private final long id;
     private final @Nullable String givenName;
@@ -73,18 +73,22 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal im
     private final long createdNanos;
 
     private @Nullable Callable<T> body;
+    /** Written before the move to RUNNING, which publishes it. */
     private @Nullable Thread thread;
+
     private volatile Object status = TaskState.PENDING;
     /** The body's result; written by the runner before {@code status} becomes COMPLETED, read only after. */
     private @Nullable Object value;
     /** Null, the reason of the first cancel request (a String), or {@link #SEALED}. */
     private volatile @Nullable Object cancellation;
+    /** Set by the winning cancel request once it has interrupted the thread of a started task. */
+    private volatile boolean interruptSent;
 
-    @SuppressWarnings("UnusedVariable") // accessed through PHASE
-    private volatile int phase = NEW;
+    /** When the task was admitted; written before the move to RUNNING, read only after it. */
+    private long startedNanos;
+    /** When the task COMPLETED; written before that move, read only after it (an {@link Ending} has its own). */
+    private long endedNanos;
 
-    private volatile long startedNanos;
-    private volatile long endedNanos;
     private volatile boolean retrieved;
     private volatile @Nullable FailureWatch failureWatch;
     private volatile boolean stallWatched;
@@ -123,41 +127,65 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal im
 
     // ---- running ------------------------------------------------------------------------------------------------
 
-    /** Starts the task's virtual thread; called by admission once the task may run. */
-    void start() {
+    /**
+     * Admits the task: moves it to RUNNING and starts its virtual thread; called by admission once the task may run.
+     * A task admitted at once has waited no time, so it starts at its creation instant (no clock read); a queued task
+     * starts now.
+     *
+     * @param queued whether the task waited in admission's queue
+     */
+    void start(boolean queued) {
+        Thread t;
         try {
-            Thread t = loop.newTaskThread(this::run);
-            thread = t;
-            t.start();
-        } catch (Throwable e) { // OutOfMemoryError, RejectedExecutionException: the thread could not start
-            Ending failed = new Ending(TaskState.FAILED, e);
+            t = loop.newTaskThread(this);
+        } catch (Throwable e) { // OutOfMemoryError: no thread for it
+            Ending failed = new Ending(TaskState.FAILED, e, System.nanoTime(), false);
             watchFailure(e);
             if (STATUS.compareAndSet(this, TaskState.PENDING, failed)) {
+                loop.counters().ended(TaskState.FAILED, false);
                 ended(TaskState.FAILED, e, false);
             }
             loop.admission().release(this);
+            return;
+        }
+        thread = t;
+        startedNanos = queued ? System.nanoTime() : createdNanos;
+        if (!STATUS.compareAndSet(this, TaskState.PENDING, TaskState.RUNNING)) {
+            loop.admission().release(this); // cancelled while pending: its canceller has ended it
+            return;
+        }
+        loop.counters().started();
+        loop.observers().task(TaskEvent.Type.STARTED, this, null);
+        try {
+            t.start();
+        } catch (Throwable e) { // OutOfMemoryError, RejectedExecutionException: the body never runs
+            CANCELLATION.compareAndExchange(this, null, SEALED);
+            watchFailure(e);
+            STATUS.setRelease(this, new Ending(TaskState.FAILED, e, System.nanoTime(), true));
+            loop.counters().ended(TaskState.FAILED, true);
+            loop.admission().release(this);
+            ended(TaskState.FAILED, e, false);
         }
     }
 
-    private void run() {
-        Thread.currentThread().setName(loop.taskThreadName(givenName, id));
+    /**
+     * The body of the task's thread: runs the task's body, unless a cancellation came first, then ends the task.
+     *
+     * @throws IllegalStateException if called by any other thread
+     */
+    @Override
+    public void run() {
+        Thread self = Thread.currentThread();
+        if (self != thread) {
+            throw new IllegalStateException("task '" + name() + "' runs only on its own thread");
+        }
+        self.setName(loop.taskThreadName(givenName, id));
         Current.enter(this);
         if (!context.isEmpty()) { // a new thread has no context to replace
             Context.install(context);
         }
-        if (!STATUS.compareAndSet(this, TaskState.PENDING, TaskState.RUNNING)) {
-            // cancelled while its thread was starting: the canceller has ended it
-            loop.admission().release(this);
-            Current.leave(this);
-            return;
-        }
-        startedNanos = System.nanoTime();
-        loop.counters().started();
-        loop.observers().task(TaskEvent.Type.STARTED, this, null);
-
         @Nullable T result = null;
         Throwable thrown = null;
-        PHASE.setVolatile(this, IN_BODY);
         Callable<T> b = Objects.requireNonNull(body);
         if (cancellation == null) {
             try (var restored = loop.restore(propagated)) {
@@ -166,20 +194,17 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal im
                 thrown = e;
             }
         }
-        leaveBody();
         finish(result, thrown);
-    }
-
-    /** Ends the body phase; waits out an interrupt being delivered, then clears the interrupt status. */
-    private void leaveBody() {
-        while (!PHASE.compareAndSet(this, IN_BODY, EXITED)) {
-            Thread.yield(); // a canceller is between its compare-and-set and its interrupt
-        }
-        Thread.interrupted();
     }
 
     private void finish(@Nullable T result, @Nullable Throwable thrown) {
         Object request = CANCELLATION.compareAndExchange(this, null, SEALED);
+        if (request != null) {
+            while (!interruptSent) {
+                Thread.yield(); // the canceller is between winning and interrupting
+            }
+        }
+        Thread.interrupted(); // the body has exited: no interrupt, sent by the runtime or not, outlives it
         TaskCancelledException cancelled = null;
         if (request instanceof String reason) {
             String message = cancelMessage(reason);
@@ -193,45 +218,46 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal im
         } else if (thrown instanceof TaskCancelledException propagated) {
             cancelled = propagated; // the body let a cancellation out, e.g. from awaiting a cancelled task
         }
-        Object outcome;
+        TaskState state;
+        Throwable exception = null;
         if (cancelled != null && !(thrown instanceof Error)) {
             if (thrown != null && !(thrown instanceof TaskCancelledException)) {
                 cancelled.addSuppressed(thrown);
             }
-            outcome = new Ending(TaskState.CANCELLED, cancelled);
+            state = TaskState.CANCELLED;
+            exception = cancelled;
         } else if (thrown != null) {
             watchFailure(thrown);
-            outcome = new Ending(TaskState.FAILED, thrown);
+            state = TaskState.FAILED;
+            exception = thrown;
         } else {
+            state = TaskState.COMPLETED;
+        }
+        long now = System.nanoTime();
+        if (exception == null) {
             value = result;
-            outcome = TaskState.COMPLETED;
+            endedNanos = now;
+            STATUS.setRelease(this, TaskState.COMPLETED); // only the runner moves a task out of RUNNING
+        } else {
+            STATUS.setRelease(this, new Ending(state, exception, now, true));
         }
-        endedNanos = System.nanoTime();
-        if (!STATUS.compareAndSet(this, TaskState.RUNNING, outcome)) {
-            throw new IllegalStateException("task '" + name() + "' left RUNNING twice");
-        }
-        TaskState state = outcome instanceof Ending ending ? ending.state() : TaskState.COMPLETED;
         loop.counters().ended(state, true); // before the slot goes: peakActive never exceeds the limit
         loop.admission().release(this);
         Current.leave(this);
-        ended(state, outcome instanceof Ending ending ? ending.exception() : null, true);
+        ended(state, exception, true);
     }
 
     /**
-     * Everything after the terminal move: the terminal event, then awaiters and callbacks (and the counters of a task
-     * that never started). Such a task is ended by another thread, its canceller; callbacks still run with no current
-     * task.
+     * Everything after the terminal move: the terminal event, then awaiters and callbacks. A task ended by another
+     * thread (its canceller, or its admitter when its thread could not start) runs its callbacks there with no
+     * current task.
      */
-    private void ended(TaskState state, @Nullable Throwable exception, boolean started) {
-        if (!started) {
-            endedNanos = System.nanoTime();
-            loop.counters().ended(state, false);
-        }
+    private void ended(TaskState state, @Nullable Throwable exception, boolean onOwnThread) {
         if (stallWatched) {
             loop.forgetStall(this);
         }
         loop.observers().task(eventType(state), this, exception);
-        if (started) {
+        if (onOwnThread) {
             release(this);
         } else {
             Current.outside(() -> release(this));
@@ -262,19 +288,22 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal im
             return false;
         }
         if (status == TaskState.PENDING) {
-            Ending ending = new Ending(TaskState.CANCELLED, new TaskCancelledException(cancelMessage(reason)));
+            TaskCancelledException exception = new TaskCancelledException(cancelMessage(reason));
+            Ending ending = new Ending(TaskState.CANCELLED, exception, System.nanoTime(), false);
             if (STATUS.compareAndSet(this, TaskState.PENDING, ending)) {
                 loop.admission().withdraw(this);
-                ended(TaskState.CANCELLED, ending.exception(), false);
+                loop.counters().ended(TaskState.CANCELLED, false);
+                ended(TaskState.CANCELLED, exception, false);
                 return true;
             }
         }
-        if (PHASE.compareAndSet(this, IN_BODY, INTERRUPTING)) {
-            try {
-                Objects.requireNonNull(thread).interrupt();
-            } finally {
-                PHASE.setVolatile(this, IN_BODY);
+        Thread t = thread; // null only if its thread could not be created, and then the task has failed
+        try {
+            if (t != null) {
+                t.interrupt();
             }
+        } finally {
+            interruptSent = true;
         }
         stallWatched = true;
         loop.watchStall(this);
@@ -468,25 +497,32 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal im
 
     @Override
     public TaskStats stats() {
-        Object s = status;
-        long started = startedNanos;
-        long ended = s == TaskState.COMPLETED || s instanceof Ending ? endedNanos : 0;
-        Instant createdAt = loop.instantOf(createdNanos);
-        Instant startedAt = started == 0 ? null : loop.instantOf(started);
-        Instant completedAt = ended == 0 ? null : loop.instantOf(ended);
-        Duration waitTime = started != 0
-                ? Duration.ofNanos(started - createdNanos)
-                : ended != 0 ? Duration.ofNanos(ended - createdNanos) : null;
-        Duration duration = started != 0 && ended != 0 ? Duration.ofNanos(ended - started) : null;
+        Object s = status; // read first: it publishes the times it depends on
+        TaskState state;
+        boolean started;
+        long ended;
+        if (s instanceof Ending ending) {
+            state = ending.state();
+            started = ending.started();
+            ended = ending.endedNanos();
+        } else {
+            state = (TaskState) s;
+            started = state != TaskState.PENDING;
+            ended = state == TaskState.COMPLETED ? endedNanos : 0;
+        }
+        boolean isEnded = state.isTerminal();
+        long startedAt = started ? startedNanos : 0;
         return new TaskStats(
                 id,
                 name(),
-                s instanceof Ending ending ? ending.state() : (TaskState) s,
-                createdAt,
-                startedAt,
-                completedAt,
-                waitTime,
-                duration,
+                state,
+                loop.instantOf(createdNanos),
+                started ? loop.instantOf(startedAt) : null,
+                isEnded ? loop.instantOf(ended) : null,
+                started
+                        ? Duration.ofNanos(startedAt - createdNanos)
+                        : isEnded ? Duration.ofNanos(ended - createdNanos) : null,
+                started && isEnded ? Duration.ofNanos(ended - startedAt) : null,
                 s instanceof Ending);
     }
 
