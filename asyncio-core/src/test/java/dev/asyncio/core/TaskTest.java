@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.asyncio.Asyncio;
 import dev.asyncio.exception.TaskCancelledException;
 import dev.asyncio.exception.TaskFailedException;
+import dev.asyncio.testing.LogCapture;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -252,6 +253,27 @@ class TaskTest {
         AtomicReference<Task<String>> seen = new AtomicReference<>();
         done.addDoneCallback(seen::set);
         assertThat(seen.get()).isSameAs(done);
+    }
+
+    @Test
+    void aThrowableEscapingATaskThreadIsLoggedWithTheTaskAndTheThreadForgetsTheTaskAfterItEnds() throws Exception {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        try (LogCapture log = LogCapture.capture()) {
+            Task<String> task = loop.createTask("escaper", () -> {
+                thread.set(Thread.currentThread());
+                Thread.UncaughtExceptionHandler handler = Thread.currentThread().getUncaughtExceptionHandler();
+                handler.uncaughtException(Thread.currentThread(), new IllegalStateException("escaped"));
+                return Asyncio.currentTask().name();
+            });
+            assertThat(Asyncio.await(task)).isEqualTo("escaper");
+            assertThat(log.containing("uncaught exception"))
+                    .singleElement()
+                    .satisfies(event -> assertThat(event.getFormattedMessage()).contains("escaper"))
+                    .satisfies(event ->
+                            assertThat(event.getThrowableProxy().getMessage()).isEqualTo("escaped"));
+        }
+        thread.get().join();
+        assertThat(thread.get().getUncaughtExceptionHandler()).isNull(); // a terminated thread holds no handler
     }
 
     @Test

@@ -41,7 +41,9 @@ public final class Gathering<T extends @Nullable Object> {
     private final @Nullable Object[] values;
 
     private final AtomicInteger unsuccessful = new AtomicInteger();
-    private final AtomicInteger finished = new AtomicInteger();
+    /** Inputs not counted yet; the count that reaches zero wakes the gatherer. */
+    private final AtomicInteger remaining;
+
     private final CountDownLatch wake = new CountDownLatch(1);
     private final BitSet cancelledByUs = new BitSet();
 
@@ -50,14 +52,21 @@ public final class Gathering<T extends @Nullable Object> {
         this.failFast = failFast;
         this.rank = new AtomicIntegerArray(tasks.size());
         this.values = new Object[tasks.size()];
+        this.remaining = new AtomicInteger(tasks.size());
+        int completedAlready = 0;
         for (int i = 0; i < tasks.size(); i++) {
             int index = i;
             Task<? extends T> task = tasks.get(i);
             if (task.state() == TaskState.COMPLETED) {
-                onDone(index, task); // already done: count it now, without a callback to allocate and register
+                values[index] = task.result(); // already done: no callback to allocate and register
+                completedAlready++;
             } else {
                 task.addDoneCallback(done -> onDone(index, done));
             }
+        }
+        // counted at once rather than one atomic decrement each, which would contend with finishing inputs
+        if (completedAlready > 0 && remaining.addAndGet(-completedAlready) == 0) {
+            wake.countDown();
         }
     }
 
@@ -130,7 +139,7 @@ public final class Gathering<T extends @Nullable Object> {
         } else {
             values[index] = task.result();
         }
-        if (finished.incrementAndGet() == tasks.size() || (failFast && failed)) {
+        if (remaining.decrementAndGet() == 0 || (failFast && failed)) {
             wake.countDown();
         }
     }

@@ -3,37 +3,48 @@ package dev.asyncio.core.internal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The task and scope the calling thread is in, in one thread-local. Each task has its own virtual thread, so a
- * thread-local is a task-local here.
+ * The task and scope the calling thread is in.
  *
- * <p>On a task's thread the thread-local holds the {@link RuntimeTask} itself, which keeps its innermost scope and
- * whether it is still current (so entering and leaving allocate nothing and remove nothing); on any other thread it
- * holds the innermost {@link RuntimeScope}, or nothing outside every scope.
+ * <p>A task's thread finds its task without a thread-local: the task is its thread's {@linkplain
+ * Thread#getUncaughtExceptionHandler() uncaught-exception handler}, the one field of a {@link Thread} that can hold a
+ * library's object. A thread-local would cost every task a {@code ThreadLocalMap} (136 bytes and a weak reference
+ * for the garbage collector to process), which was a sixth of a trivial task's memory. The task keeps its innermost
+ * scope and whether it is still current, so entering and leaving allocate nothing. Consequence: code that replaces
+ * the handler of a task's own thread detaches the thread from its task (the runtime then sees a plain thread).
+ *
+ * <p>Any other thread, and a task's thread after its task has ended, keeps its innermost {@link RuntimeScope} in a
+ * thread-local, or nothing outside every scope.
  */
 public final class Current {
-    private static final ThreadLocal<@Nullable Object> SLOT = new ThreadLocal<>();
+    private static final ThreadLocal<@Nullable RuntimeScope> SCOPE = new ThreadLocal<>();
 
     private Current() {}
 
+    /** {@return the task the calling thread belongs to, current or not, or null on a plain thread} */
+    private static @Nullable RuntimeTask<?> owner() {
+        return Thread.currentThread().getUncaughtExceptionHandler() instanceof RuntimeTask<?> task ? task : null;
+    }
+
     /** {@return the task running on the calling thread, or null} */
     public static @Nullable RuntimeTask<?> task() {
-        return SLOT.get() instanceof RuntimeTask<?> task && task.current ? task : null;
+        RuntimeTask<?> task = owner();
+        return task != null && task.current ? task : null;
     }
 
     /** {@return the innermost scope of the calling thread, or null} */
     public static @Nullable RuntimeScope scope() {
-        Object slot = SLOT.get();
-        if (slot instanceof RuntimeTask<?> task) {
-            return task.current ? task.innerScope : null;
+        RuntimeTask<?> task = owner();
+        if (task != null && task.current) {
+            return task.innerScope;
         }
-        return (RuntimeScope) slot;
+        return SCOPE.get();
     }
 
     /** Makes {@code task}, in its own scope, current on its new thread. */
     static void enter(RuntimeTask<?> task) {
         task.innerScope = task.scope;
         task.current = true;
-        SLOT.set(task);
+        Thread.currentThread().setUncaughtExceptionHandler(task);
     }
 
     /** Ends the current task's turn on its thread; what runs after sees no current task or scope. */
@@ -43,40 +54,39 @@ public final class Current {
 
     /** Makes {@code scope} current and returns the scope it replaces. */
     static @Nullable RuntimeScope swapScope(@Nullable RuntimeScope scope) {
-        Object slot = SLOT.get();
-        if (slot instanceof RuntimeTask<?> task && task.current) {
+        RuntimeTask<?> task = owner();
+        if (task != null && task.current) {
             RuntimeScope previous = task.innerScope;
             task.innerScope = scope;
             return previous;
         }
-        // a plain thread, or a task's thread after its task has left: the thread-local holds the scope itself
-        RuntimeScope previous = slot instanceof RuntimeScope outer ? outer : null;
+        RuntimeScope previous = SCOPE.get();
         if (scope == null) {
-            SLOT.remove(); // leaving the last scope keeps nothing
+            SCOPE.remove(); // leaving the last scope keeps nothing
         } else {
-            SLOT.set(scope);
+            SCOPE.set(scope);
         }
         return previous;
     }
 
     /** Runs {@code action} with no current task or scope and no interrupt set, then restores all three. */
     static void outside(Runnable action) {
-        Object slot = SLOT.get();
-        boolean wasCurrent = slot instanceof RuntimeTask<?> task && task.current;
+        RuntimeTask<?> task = owner();
+        RuntimeTask<?> current = task != null && task.current ? task : null;
+        RuntimeScope scope = current != null ? null : SCOPE.get();
         boolean interrupted = Thread.interrupted();
-        if (slot instanceof RuntimeTask<?> task) {
-            task.current = false;
-        } else if (slot != null) {
-            SLOT.remove();
+        if (current != null) {
+            current.current = false;
+        } else if (scope != null) {
+            SCOPE.remove();
         }
         try {
             action.run();
         } finally {
-            if (slot instanceof RuntimeTask<?> task) {
-                task.current = wasCurrent;
-            }
-            if (slot != null) {
-                SLOT.set(slot);
+            if (current != null) {
+                current.current = true;
+            } else if (scope != null) {
+                SCOPE.set(scope);
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();

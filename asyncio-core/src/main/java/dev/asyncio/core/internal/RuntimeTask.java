@@ -34,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * task interrupts its thread, then sets {@code interruptSent}; a runner that finds a request when sealing waits for
  * that flag before clearing its interrupt status, so no interrupt lands after the body has exited.
  *
- * <p>The task is its thread's {@link Runnable}, which saves an object per task; {@link #run} refuses any other caller.
+ * <p>The task is its thread's {@link Runnable}, which saves an object per task ({@link #run} refuses any other caller),
+ * and its uncaught-exception handler, which is how {@link Current} finds it without a thread-local.
  */
-public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal implements Task<T>, Joinable, Runnable {
+public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
+        implements Task<T>, Joinable, Runnable, Thread.UncaughtExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(RuntimeTask.class);
 
     /** Stored in {@code cancellation} once the body has exited without a request: later requests lose. */
@@ -264,6 +266,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal im
         }
         scope.unregister(this);
         body = null;
+        thread = null; // an ended task keeps no thread (and its stack) reachable
     }
 
     private static TaskEvent.Type eventType(TaskState state) {
@@ -272,6 +275,16 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal im
             case FAILED -> TaskEvent.Type.FAILED;
             default -> TaskEvent.Type.CANCELLED;
         };
+    }
+
+    /**
+     * Logs a throwable that escaped the task's thread. The body's own failures never get here (they end the task);
+     * only a failure of the runtime's bookkeeping after the body could. The task is its thread's handler so that
+     * {@link Current} can find it, see there.
+     */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        log.error("The thread of {} ended with an uncaught exception", this, e);
     }
 
     // ---- cancellation -------------------------------------------------------------------------------------------
@@ -349,8 +362,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal im
     public T result() {
         Object s = status;
         if (s == TaskState.COMPLETED) {
-            markRetrieved();
-            return (T) value;
+            return (T) value; // only a failure is watched for retrieval: nothing to mark
         }
         if (!(s instanceof Ending ending)) {
             throw new IllegalStateException("task '" + name() + "' is not done: it is " + state());
@@ -367,7 +379,6 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal im
     public @Nullable Throwable exception() {
         Object s = status;
         if (s == TaskState.COMPLETED) {
-            markRetrieved();
             return null;
         }
         if (!(s instanceof Ending ending)) {
@@ -386,7 +397,9 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal im
     @SuppressWarnings("unchecked") // the signal hands every callback this task
     public void addDoneCallback(Consumer<? super Task<T>> callback) {
         Objects.requireNonNull(callback, "callback");
-        markRetrieved();
+        if (status != TaskState.COMPLETED) { // a completed task cannot fail any more
+            markRetrieved();
+        }
         if (!whenReleased((Consumer<Object>) (Consumer<?>) callback)) {
             try {
                 callback.accept(this);
