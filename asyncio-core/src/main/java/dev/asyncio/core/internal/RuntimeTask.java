@@ -106,7 +106,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
     boolean current;
 
     /** The task's entry in its scope's {@link ScopeTasks}, set when it is registered; see {@link ScopeTasks#remove}. */
-    volatile ScopeTasks.@Nullable Node scopeEntry;
+    ScopeTasks.@Nullable Node scopeEntry;
 
     RuntimeTask(
             VirtualThreadEventLoop loop,

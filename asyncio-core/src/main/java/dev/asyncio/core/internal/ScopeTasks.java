@@ -17,8 +17,10 @@ import org.jspecify.annotations.Nullable;
  * empties its entry (one write, no atomic update shared with other tasks), so the stack stops
  * referring to the task at once: an ended task nobody holds can be collected, which the unretrieved-failure watch
  * relies on. Empty entries are unlinked in batches, by one pruner at a time, whenever additions have doubled the
- * entries since the last prune; each prune's walk is paid for by the additions before it, and the stack never holds
- * more than twice the entries left by the last prune (at least a small floor), like a hash table that never shrinks.
+ * entries since the last prune; each prune's walk is paid for by the additions before it, and the stack holds at most
+ * twice the entries left by the last prune (at least a small floor), plus those added while a prune runs, like a hash
+ * table that never shrinks. The prune runs on a virtual thread of its own: its walk touches entries that finishing
+ * tasks wrote, and the thread creating tasks, which is the bottleneck of a burst, should not wait for those reads.
  *
  * <p>Only the pruner writes the link of an entry already on the stack, and it only unlinks empty entries; an unlinked
  * entry keeps its own link, so a walker standing on it still reaches the rest of the stack. A walk therefore sees
@@ -75,7 +77,7 @@ final class ScopeTasks {
     /** Adds a task that is in no scope yet, and records its entry in it; prunes when the entries have doubled. */
     void add(RuntimeTask<?> task) {
         Node node = new Node(task);
-        task.scopeEntry = node;
+        task.scopeEntry = node; // plain: published by the compare-and-set below, see remove
         for (; ; ) {
             Node top = head;
             node.next = top;
@@ -87,18 +89,29 @@ final class ScopeTasks {
         if (task.isDone()) {
             node.task = null; // it ended before its entry was published (cancelled by an observer of CREATED)
         }
-        if (node.pushed - unlinked >= pruneAt) {
-            prune();
+        if (node.pushed - unlinked >= pruneAt && pruning.compareAndSet(false, true)) {
+            try {
+                Thread.startVirtualThread(this::prune);
+            } catch (Throwable e) { // OutOfMemoryError: prune here instead
+                prune();
+            }
         }
     }
 
     /**
      * Removes a task; a task that ends before it was added (only an observer of its CREATED event can end it that
-     * early) has no entry yet, and {@link #add} leaves it out instead. The entry is volatile in the task and the task's
-     * state is volatile, so of an ending and an addition that race, at least one sees the other.
+     * early) has no entry yet, and {@link #add} leaves it out instead. Of an ending and an addition that race, at
+     * least one sees the other: the adder writes the entry, pushes it and then reads the task's state; the remover
+     * writes the state, and if it finds no entry, reads the head before looking again. If the adder's state read
+     * missed the ending, its push came before that ending in the synchronization order, so the remover's read of the
+     * head sees the push and, through it, the entry. (A task ended by its own thread needs none of this: its thread
+     * started after the addition.)
      */
     void remove(RuntimeTask<?> task) {
         Node entry = task.scopeEntry;
+        if (entry == null && head != null) { // the read of the head (volatile) is what matters, see above
+            entry = task.scopeEntry;
+        }
         if (entry != null) {
             entry.task = null;
         }
@@ -128,11 +141,8 @@ final class ScopeTasks {
         return top == null ? 0 : top.pushed - unlinked;
     }
 
-    /** Unlinks the empty entries below the head; does nothing while another thread prunes. */
+    /** Unlinks the empty entries below the head; called by the one thread that set {@code pruning}. */
     private void prune() {
-        if (!pruning.compareAndSet(false, true)) {
-            return;
-        }
         try {
             Node kept = head; // the head stays even when empty: only additions move the head
             if (kept == null) {
