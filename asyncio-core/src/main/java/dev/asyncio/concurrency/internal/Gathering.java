@@ -111,21 +111,23 @@ public final class Gathering<T extends @Nullable Object> {
         return Collections.unmodifiableList(outcomes);
     }
 
+    /** {@return a private copy of the inputs, each checked: not null and not the calling task} */
+    @SuppressWarnings("unchecked") // the array holds the elements of a collection of tasks
     private static <T extends @Nullable Object> List<Task<? extends T>> checked(
             Collection<? extends Task<? extends T>> tasks) {
         Objects.requireNonNull(tasks, "tasks");
-        List<Task<? extends T>> list = new ArrayList<>(tasks.size());
+        Object[] copy = tasks.toArray(); // one bulk copy, then a tight loop: this runs once per input
         Task<?> self = Task.current();
-        for (Task<? extends T> task : tasks) {
+        for (int i = 0; i < copy.length; i++) {
+            Object task = copy[i];
             if (task == null) {
-                throw new NullPointerException("tasks[" + list.size() + "] is null");
+                throw new NullPointerException("tasks[" + i + "] is null");
             }
             if (task == self) {
-                throw new IllegalStateException("task '" + task.name() + "' cannot gather itself: it would never end");
+                throw new IllegalStateException("task '" + self.name() + "' cannot gather itself: it would never end");
             }
-            list.add(task);
         }
-        return list;
+        return (List<Task<? extends T>>) (List<?>) Arrays.asList(copy);
     }
 
     /**
