@@ -5,11 +5,14 @@
 # allocation per operation, and the ratio to raw virtual threads where the suite has them).
 #
 # Usage: asyncio-benchmarks/run-benchmarks.sh [suite ...]
-#   suites: observer throughput fanout dump cancellation sidebyside (default: all, in that order)
+#   suites: observer throughput fanout dump cancellation (default: all, in that order)
 # Environment:
 #   BENCH_JAVA_HOME  JDK to build and run with (default /usr/lib/jvm/temurin-25-jdk-amd64, else $JAVA_HOME)
-#   JMH_OPTS         run settings (default: one fork, 3 x 2 s warm-up, 5 x 2 s measurement); about 10 minutes on
-#                    2 cores for all suites
+#   JMH_OPTS         iteration settings (default: 3 x 2 s warm-up, 5 x 2 s measurement); about 20 minutes on 2 cores
+#                    for all suites
+#   JMH_FORKS        forks per benchmark for every suite (default: 3 for throughput, whose ratio to raw virtual
+#                    threads is the runtime's headline figure and varies most from one JVM to the next; 1 for the
+#                    others)
 #   JMH_JVM_ARGS     options for the forked JVMs (default: a fixed, pre-touched 2 GiB heap, so that the operating
 #                    system's first-touch page faults, which vary a lot on virtual machines, stay out of the scores)
 #   SKIP_BUILD=1     reuse the jar already in target/
@@ -27,16 +30,16 @@ fi
 java="${JAVA_HOME:?set BENCH_JAVA_HOME or JAVA_HOME to a JDK 21+}/bin/java"
 [[ -x "$java" ]] || { echo "no java at $java: set BENCH_JAVA_HOME to a JDK 21+" >&2; exit 1; }
 
-read -r -a run_opts <<<"${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 2s}"
+read -r -a run_opts <<<"${JMH_OPTS:--wi 3 -w 2s -i 5 -r 2s}"
 jvm_args="${JMH_JVM_ARGS:--Xms2g -Xmx2g -XX:+AlwaysPreTouch}"
 
-# name | benchmark regexp | extra JMH options
+# name | benchmark regexp | forks | extra JMH options
 suites=(
-  "observer|ObserverOverheadBenchmark|-prof gc"
-  "throughput|TaskThroughputBenchmark|-prof gc"
-  "fanout|SleepFanOutBenchmark|"
-  "dump|DumpBenchmark|-prof gc"
-  "cancellation|CancellationBenchmark|"
+  "observer|ObserverOverheadBenchmark|1|-prof gc"
+  "throughput|TaskThroughputBenchmark|3|-prof gc"
+  "fanout|SleepFanOutBenchmark|1|"
+  "dump|DumpBenchmark|1|-prof gc"
+  "cancellation|CancellationBenchmark|1|"
 )
 selected=("$@")
 
@@ -57,7 +60,7 @@ mkdir -p "$out"
   echo "memory: $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
   echo "os: $(uname -sr)"
   echo "java: $("$java" -version 2>&1 | head -2 | tail -1)"
-  echo "jmh options: ${run_opts[*]}"
+  echo "jmh options: ${run_opts[*]} (forks: ${JMH_FORKS:-per suite, 3 for throughput, 1 for the others})"
   echo "fork jvm options: $jvm_args"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/environment.txt"
@@ -65,30 +68,17 @@ cat "$out/environment.txt"
 
 started=$SECONDS
 for suite in "${suites[@]}"; do
-  IFS='|' read -r name pattern extra <<<"$suite"
+  IFS='|' read -r name pattern forks extra <<<"$suite"
   if ((${#selected[@]} > 0)) && [[ ! " ${selected[*]} " =~ " $name " ]]; then
     continue
   fi
   read -r -a extra_opts <<<"$extra"
   echo "== $name ($pattern ${extra})"
-  "$java" -jar "$jar" "$pattern" "${run_opts[@]}" -jvmArgsAppend "$jvm_args" "${extra_opts[@]}" \
+  "$java" -jar "$jar" "$pattern" -f "${JMH_FORKS:-$forks}" "${run_opts[@]}" -jvmArgsAppend "$jvm_args" "${extra_opts[@]}" \
     -rf json -rff "$out/$name.json" 2>&1 | tee "$out/$name.log"
   echo "load average after $name: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/environment.txt"
 done
-# The A/B ratio: runtime and raw virtual-thread batches alternate in one JVM (see SideBySide's Javadoc).
-if ((${#selected[@]} == 0)) || [[ " ${selected[*]} " =~ " sidebyside " ]]; then
-  for batch in "10000 600" "100000 120"; do
-    read -r tasks rounds <<<"$batch"
-    echo "== sidebyside (tasks=$tasks)"
-    # shellcheck disable=SC2086 # jvm_args holds several options
-    "$java" $jvm_args -cp "$jar" dev.asyncio.benchmarks.SideBySide "$tasks" "$rounds" | tee -a "$out/sidebyside.txt"
-  done
-fi
 echo "total minutes: $(((SECONDS - started) / 60))" >>"$out/environment.txt"
-
-if ! compgen -G "$out/*.json" >/dev/null; then
-  exit 0 # only the side-by-side suite ran
-fi
 
 # One table for all suites. "vs VT" divides a score by the raw-virtual-thread score of the same class and parameters.
 jq -rs '
