@@ -13,6 +13,10 @@ import org.slf4j.LoggerFactory;
  * added and are handed the released subject (so a caller needs no wrapper to know what was released). Lock-free:
  * waiters and callbacks form a Treiber stack that release swaps for a sentinel.
  *
+ * <p>Release runs every callback before it wakes any waiter, so whatever a woken waiter does next (such as failing
+ * because the task it awaited failed) happens after every callback has seen this release: a gather or a task group
+ * that ranks failures by the order its callbacks ran sees them in causal order.
+ *
  * <p>{@link RuntimeTask} extends it rather than holding one, so that the waiters live in the task object itself: one
  * object fewer per task, and one cache line fewer to touch when a task ends or is gathered.
  */
@@ -106,8 +110,8 @@ abstract class DoneSignal {
     }
 
     /**
-     * Releases waiters and runs callbacks with {@code subject}, once; later calls do nothing. A callback that throws
-     * is logged with the subject and does not stop the others.
+     * Runs callbacks with {@code subject}, then wakes waiters, once; later calls do nothing. A callback that throws is
+     * logged with the subject and does not stop the others.
      */
     final void release(Object subject) {
         Object top = HEAD.getAndSet(this, RELEASED);
@@ -128,7 +132,14 @@ abstract class DoneSignal {
             inOrder[--count] = n;
         }
         for (Node n : inOrder) {
-            notify(n, subject);
+            if (n.callback() != null) {
+                notify(n, subject);
+            }
+        }
+        for (Node n : inOrder) {
+            if (n.waiter() != null) {
+                notify(n, subject);
+            }
         }
     }
 
