@@ -75,7 +75,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
     private final long createdNanos;
 
     private @Nullable Callable<T> body;
-    /** Written before the move to RUNNING, which publishes it. */
+    /** Written before the move to RUNNING, which publishes it; cleared once the task has ended. */
     private @Nullable Thread thread;
 
     private volatile Object status = TaskState.PENDING;
