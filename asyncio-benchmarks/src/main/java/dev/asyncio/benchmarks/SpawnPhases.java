@@ -1,0 +1,131 @@
+package dev.asyncio.benchmarks;
+
+import dev.asyncio.Asyncio;
+import dev.asyncio.concurrency.GatherStrategy;
+import dev.asyncio.core.EventLoop;
+import dev.asyncio.core.Task;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A diagnostic, not a benchmark: times the two phases of {@link TaskThroughputBenchmark}'s batch separately, the loop
+ * that spawns the tasks and the whole batch up to the sum, for one contender per JVM. It answers what JMH's single
+ * score cannot: whether the spawning thread or the tasks finishing behind it hold a batch up.
+ *
+ * <p>Usage: {@code java -cp asyncio-benchmarks/target/benchmarks.jar dev.asyncio.benchmarks.SpawnPhases <contender>
+ * [batches] [tasks]}, where the contender is {@code asyncio} (tasks created inside {@code loop.run}, so the spawning
+ * thread is the main task's virtual thread), {@code virtual-threads} (raw virtual threads submitted from a virtual
+ * thread, the same shape) or {@code virtual-threads-from-platform} (submitted from the calling platform thread, as the
+ * JMH benchmark does). It prints the medians over the second half of the batches, then every batch of that half as
+ * {@code spawn/total} milliseconds. Run each contender in its own JVM, alternating, several times: see
+ * docs/benchmarks.md, "Where the runtime's time goes".
+ */
+public final class SpawnPhases {
+
+    private SpawnPhases() {}
+
+    /**
+     * Runs the batches and prints the phase times.
+     *
+     * @param args the contender, then optionally the number of batches (default 40) and of tasks per batch (default
+     *     100,000)
+     * @throws Exception if a batch fails
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            throw new IllegalArgumentException(
+                    "name a contender: asyncio, virtual-threads or virtual-threads-from-platform");
+        }
+        String contender = args[0];
+        int batches = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        int tasks = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+        long[] spawned = new long[batches];
+        long[] total = new long[batches];
+        try (EventLoop loop = EventLoop.create();
+                ExecutorService raw = Executors.newVirtualThreadPerTaskExecutor();
+                ExecutorService spawner = Executors.newVirtualThreadPerTaskExecutor()) {
+            Batch batch = switch (contender) {
+                case "asyncio" -> spawnEnd -> loop.run(() -> runtimeBatch(tasks, spawnEnd));
+                case "virtual-threads" ->
+                    spawnEnd ->
+                            spawner.submit(() -> rawBatch(raw, tasks, spawnEnd)).get();
+                case "virtual-threads-from-platform" -> spawnEnd -> rawBatch(raw, tasks, spawnEnd);
+                default -> throw new IllegalArgumentException("unknown contender '" + contender + "'");
+            };
+            long expected = (long) tasks * (tasks - 1) / 2;
+            for (int b = 0; b < batches; b++) {
+                long[] spawnEnd = new long[1];
+                long start = System.nanoTime();
+                long sum = batch.run(spawnEnd);
+                total[b] = System.nanoTime() - start;
+                spawned[b] = spawnEnd[0] - start;
+                if (sum != expected) {
+                    throw new IllegalStateException("batch " + b + " summed to " + sum + ", expected " + expected);
+                }
+            }
+        }
+        int from = batches / 2;
+        StringBuilder each = new StringBuilder();
+        for (int b = from; b < batches; b++) {
+            each.append(String.format(Locale.ROOT, " %.0f/%.0f", spawned[b] / 1e6, total[b] / 1e6));
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "%s: spawn %.1f ms, total %.1f ms (medians of the last %d batches of %d tasks)%n%s%n",
+                contender,
+                median(spawned, from) / 1e6,
+                median(total, from) / 1e6,
+                batches - from,
+                tasks,
+                each.toString().strip());
+    }
+
+    /** One batch; stores in {@code spawnEnd[0]} the {@link System#nanoTime()} at which the last task was spawned. */
+    @FunctionalInterface
+    private interface Batch {
+        long run(long[] spawnEnd) throws Exception;
+    }
+
+    private static long runtimeBatch(int tasks, long[] spawnEnd) {
+        List<Task<Integer>> spawned = new ArrayList<>(tasks);
+        for (int i = 0; i < tasks; i++) {
+            int value = i;
+            spawned.add(Asyncio.createTask(() -> value));
+        }
+        spawnEnd[0] = System.nanoTime();
+        long sum = 0;
+        for (int value : Asyncio.gather(spawned, GatherStrategy.FAIL_FAST)) {
+            sum += value;
+        }
+        return sum;
+    }
+
+    private static long rawBatch(ExecutorService executor, int tasks, long[] spawnEnd)
+            throws InterruptedException, ExecutionException {
+        List<Future<Integer>> submitted = new ArrayList<>(tasks);
+        for (int i = 0; i < tasks; i++) {
+            int value = i;
+            Callable<Integer> body = () -> value;
+            submitted.add(executor.submit(body));
+        }
+        spawnEnd[0] = System.nanoTime();
+        long sum = 0;
+        for (Future<Integer> future : submitted) {
+            sum += future.get();
+        }
+        return sum;
+    }
+
+    private static long median(long[] values, int from) {
+        long[] half = Arrays.copyOfRange(values, from, values.length);
+        Arrays.sort(half);
+        return half[half.length / 2];
+    }
+}
