@@ -10,9 +10,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The three executors the side-by-side benchmarks compare, opened once per trial: a runtime loop, raw virtual threads
- * ({@code Executors.newVirtualThreadPerTaskExecutor()}), and the 8-thread platform pool Spring Boot configures for
- * {@code @Async} by default ({@link SpringDefaultPool}).
+ * The executors the side-by-side benchmarks compare, opened once per trial: a runtime loop with default settings, one
+ * with observability off (no observers, and built with {@code taskTimestamps(false)} and {@code
+ * taskThreadNames(false)}), raw virtual threads ({@code Executors.newVirtualThreadPerTaskExecutor()}), and the
+ * 8-thread platform pool Spring Boot configures for {@code @Async} by default ({@link SpringDefaultPool}).
  */
 @State(Scope.Benchmark)
 public class Contenders {
@@ -20,15 +21,23 @@ public class Contenders {
     EventLoop loop;
 
     @SuppressWarnings("NullAway.Init")
+    EventLoop loopObservabilityOff;
+
+    @SuppressWarnings("NullAway.Init")
     ExecutorService virtualThreads;
 
     @SuppressWarnings("NullAway.Init")
     ThreadPoolExecutor platformPool;
 
-    /** Opens the loop and both executors. */
+    /** Opens the loops and both executors. */
     @Setup
     public void open() {
         loop = EventLoop.builder().name("contender").build();
+        loopObservabilityOff = EventLoop.builder()
+                .name("contender-observability-off")
+                .taskTimestamps(false)
+                .taskThreadNames(false)
+                .build();
         virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
         platformPool = SpringDefaultPool.create();
     }
@@ -41,6 +50,7 @@ public class Contenders {
     @TearDown
     public void close() throws InterruptedException {
         loop.close();
+        loopObservabilityOff.close();
         virtualThreads.close();
         SpringDefaultPool.shutdown(platformPool);
     }

@@ -21,7 +21,8 @@ import java.util.concurrent.Future;
  *
  * <p>Usage: {@code java -cp asyncio-benchmarks/target/benchmarks.jar dev.asyncio.benchmarks.SpawnPhases <contender>
  * [batches] [tasks]}, where the contender is {@code asyncio} (tasks created inside {@code loop.run}, so the spawning
- * thread is the main task's virtual thread), {@code virtual-threads} (raw virtual threads submitted from a virtual
+ * thread is the main task's virtual thread), {@code asyncio-observability-off} (the same on a loop built with {@code
+ * taskTimestamps(false)} and {@code taskThreadNames(false)}), {@code virtual-threads} (raw virtual threads submitted from a virtual
  * thread, the same shape) or {@code virtual-threads-from-platform} (submitted from the calling platform thread, as the
  * JMH benchmark does). It prints the medians over the second half of the batches, then every batch of that half as
  * {@code spawn/total} milliseconds. Run each contender in its own JVM, alternating, several times: see
@@ -41,7 +42,8 @@ public final class SpawnPhases {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             throw new IllegalArgumentException(
-                    "name a contender: asyncio, virtual-threads or virtual-threads-from-platform");
+                    "name a contender: asyncio, asyncio-observability-off, virtual-threads or"
+                            + " virtual-threads-from-platform");
         }
         String contender = args[0];
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : 40;
@@ -49,10 +51,16 @@ public final class SpawnPhases {
         long[] spawned = new long[batches];
         long[] total = new long[batches];
         try (EventLoop loop = EventLoop.create();
+                EventLoop loopObservabilityOff = EventLoop.builder()
+                        .taskTimestamps(false)
+                        .taskThreadNames(false)
+                        .build();
                 ExecutorService raw = Executors.newVirtualThreadPerTaskExecutor();
                 ExecutorService spawner = Executors.newVirtualThreadPerTaskExecutor()) {
             Batch batch = switch (contender) {
                 case "asyncio" -> spawnEnd -> loop.run(() -> runtimeBatch(tasks, spawnEnd));
+                case "asyncio-observability-off" ->
+                    spawnEnd -> loopObservabilityOff.run(() -> runtimeBatch(tasks, spawnEnd));
                 case "virtual-threads" ->
                     spawnEnd ->
                             spawner.submit(() -> rawBatch(raw, tasks, spawnEnd)).get();

@@ -2,6 +2,7 @@ package dev.asyncio.benchmarks;
 
 import dev.asyncio.Asyncio;
 import dev.asyncio.concurrency.GatherStrategy;
+import dev.asyncio.core.EventLoop;
 import dev.asyncio.core.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * and collecting tasks.
  *
  * <p>Three executors do the same work: the runtime ({@code Asyncio.createTask} and {@code Asyncio.gather} inside
- * {@code loop.run}, so every task is registered in a scope, counted, and awaited through the kernel), raw virtual
+ * {@code loop.run}, so every task is registered in a scope, counted, and awaited through the kernel; once on a default
+ * loop and once with observability off, the setting the throughput goal is stated for), raw virtual
  * threads ({@code Executors.newVirtualThreadPerTaskExecutor()}, {@code submit} and {@code Future.get}: the floor the
  * runtime builds on), and the 8-thread platform pool Spring Boot configures for {@code @Async} by default (see {@link
  * SpringDefaultPool}; the comparison is with that executor, not with Spring's proxy). With bodies this small the pool
@@ -48,7 +50,21 @@ public class TaskThroughputBenchmark {
     /** {@return the sum of a batch run as runtime tasks, gathered fail-fast} */
     @Benchmark
     public long asyncio(Contenders contenders) {
-        return contenders.loop.run(() -> {
+        return spawnAndGather(contenders.loop);
+    }
+
+    /**
+     * {@return the sum of a batch run as runtime tasks on a loop with observability off} The loop records no task
+     * timestamps and names the threads of unnamed tasks after itself only; states, scopes, counters and gather work
+     * as in {@link #asyncio}.
+     */
+    @Benchmark
+    public long asyncioObservabilityOff(Contenders contenders) {
+        return spawnAndGather(contenders.loopObservabilityOff);
+    }
+
+    private long spawnAndGather(EventLoop loop) {
+        return loop.run(() -> {
             List<Task<Integer>> spawned = new ArrayList<>(tasks);
             for (int i = 0; i < tasks; i++) {
                 int value = i;

@@ -212,6 +212,8 @@ public interface EventLoop extends AutoCloseable {
         private int maxConcurrentTasks;
         private @Nullable TaskContextPropagator propagator;
         private Duration cancellationWarningDelay = Duration.ofSeconds(5);
+        private boolean taskTimestamps = true;
+        private boolean taskThreadNames = true;
 
         Builder() {}
 
@@ -271,9 +273,38 @@ public interface EventLoop extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether each task records when it was created, started and ended; default true. Off, a task reads no clock:
+         * its {@link TaskStats} has no instants and no durations, and its {@link TaskTree.TaskNode} no age. Two clock
+         * reads are a measurable share of what a tiny task costs; turn them off on a loop that runs very many short
+         * tasks and never looks at their timings. Observers' events carry their own timestamps either way.
+         *
+         * @param record false to record no task timestamps
+         * @return this builder
+         */
+        public Builder taskTimestamps(boolean record) {
+            this.taskTimestamps = record;
+            return this;
+        }
+
+        /**
+         * Whether the thread of each task created without a name is named after the task, {@code <loop>/task-<id>};
+         * default true. Off, those threads are all named {@code <loop>/task}, so no name is built and set per task
+         * (thread dumps still tell them apart by thread id); a task created with a name runs on a thread named {@code
+         * <loop>/<name>} either way.
+         *
+         * @param perTask false to give unnamed tasks' threads the one name {@code <loop>/task}
+         * @return this builder
+         */
+        public Builder taskThreadNames(boolean perTask) {
+            this.taskThreadNames = perTask;
+            return this;
+        }
+
         /** {@return a new, open loop} */
         public EventLoop build() {
-            return new VirtualThreadEventLoop(name, maxConcurrentTasks, propagator, cancellationWarningDelay);
+            return new VirtualThreadEventLoop(
+                    name, maxConcurrentTasks, propagator, cancellationWarningDelay, taskTimestamps, taskThreadNames);
         }
     }
 }

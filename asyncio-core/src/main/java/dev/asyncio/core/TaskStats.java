@@ -9,10 +9,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Records are immutable, so a snapshot is safe to share between threads; it does not change as the task goes on.
  *
+ * <p>The instants and durations are null on a loop built with {@link EventLoop.Builder#taskTimestamps
+ * taskTimestamps(false)}, which records none.
+ *
  * @param id the task's id
  * @param name the task's name
  * @param state the state when the snapshot was taken
- * @param createdAt when the task was created
+ * @param createdAt when the task was created; null if the loop records no task timestamps
  * @param startedAt when it was admitted and its thread started (its creation instant if it was admitted at once), or
  *     null if it has not been (yet)
  * @param completedAt when it became terminal, or null if it has not (yet)
@@ -25,7 +28,7 @@ public record TaskStats(
         long id,
         String name,
         TaskState state,
-        Instant createdAt,
+        @Nullable Instant createdAt,
         @Nullable Instant startedAt,
         @Nullable Instant completedAt,
         @Nullable Duration waitTime,

@@ -72,7 +72,7 @@ public record TaskTree(String loop, Instant takenAt, LoopStats stats, ScopeNode 
      * @param name its name
      * @param state its state when the snapshot was taken
      * @param priority its admission priority
-     * @param age how long ago it was created
+     * @param age how long ago it was created; null if its loop records no task timestamps
      * @param parentId the id of the task that created it, or null
      * @param stack its thread's stack, outermost frame last; empty unless stacks were asked for (or it has no thread)
      */
@@ -81,7 +81,7 @@ public record TaskTree(String loop, Instant takenAt, LoopStats stats, ScopeNode 
             String name,
             TaskState state,
             Priority priority,
-            Duration age,
+            @Nullable Duration age,
             @Nullable Long parentId,
             List<StackTraceElement> stack) {
 
@@ -90,7 +90,6 @@ public record TaskTree(String loop, Instant takenAt, LoopStats stats, ScopeNode 
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(priority, "priority");
-            Objects.requireNonNull(age, "age");
             stack = List.copyOf(stack);
         }
     }
@@ -135,10 +134,11 @@ public record TaskTree(String loop, Instant takenAt, LoopStats stats, ScopeNode 
                     .append("' ")
                     .append(task.state().value())
                     .append(' ')
-                    .append(task.priority().name().toLowerCase(java.util.Locale.ROOT))
-                    .append(' ')
-                    .append(task.age().toMillis())
-                    .append("ms");
+                    .append(task.priority().name().toLowerCase(java.util.Locale.ROOT));
+            Duration age = task.age();
+            if (age != null) {
+                out.append(' ').append(age.toMillis()).append("ms");
+            }
             if (task.parentId() != null) {
                 out.append(" parent #").append(task.parentId());
             }

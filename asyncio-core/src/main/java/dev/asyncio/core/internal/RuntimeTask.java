@@ -124,7 +124,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
         this.body = body;
         this.context = Context.capture();
         this.propagated = propagated;
-        this.createdNanos = System.nanoTime();
+        this.createdNanos = loop.taskClock();
     }
 
     // ---- running ------------------------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
         try {
             t = loop.newTaskThread(this);
         } catch (Throwable e) { // OutOfMemoryError: no thread for it
-            Ending failed = new Ending(TaskState.FAILED, e, System.nanoTime(), false);
+            Ending failed = new Ending(TaskState.FAILED, e, loop.taskClock(), false);
             watchFailure(e);
             if (STATUS.compareAndSet(this, TaskState.PENDING, failed)) {
                 loop.counters().ended(TaskState.FAILED, false);
@@ -151,7 +151,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
             return;
         }
         thread = t;
-        startedNanos = queued ? System.nanoTime() : createdNanos;
+        startedNanos = queued ? loop.taskClock() : createdNanos;
         if (!STATUS.compareAndSet(this, TaskState.PENDING, TaskState.RUNNING)) {
             loop.admission().release(this); // cancelled while pending: its canceller has ended it
             return;
@@ -163,7 +163,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
         } catch (Throwable e) { // OutOfMemoryError, RejectedExecutionException: the body never runs
             CANCELLATION.compareAndExchange(this, null, SEALED);
             watchFailure(e);
-            STATUS.setRelease(this, new Ending(TaskState.FAILED, e, System.nanoTime(), true));
+            STATUS.setRelease(this, new Ending(TaskState.FAILED, e, loop.taskClock(), true));
             loop.counters().ended(TaskState.FAILED, true);
             loop.admission().release(this);
             ended(TaskState.FAILED, e, false);
@@ -181,7 +181,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
         if (self != thread) {
             throw new IllegalStateException("task '" + name() + "' runs only on its own thread");
         }
-        self.setName(loop.taskThreadName(givenName, id));
+        loop.nameTaskThread(self, givenName, id);
         Current.enter(this);
         if (!context.isEmpty()) { // a new thread has no context to replace
             Context.install(context);
@@ -235,7 +235,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
         } else {
             state = TaskState.COMPLETED;
         }
-        long now = System.nanoTime();
+        long now = loop.taskClock();
         if (exception == null) {
             value = result;
             endedNanos = now;
@@ -302,7 +302,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
         }
         if (status == TaskState.PENDING) {
             TaskCancelledException exception = new TaskCancelledException(cancelMessage(reason));
-            Ending ending = new Ending(TaskState.CANCELLED, exception, System.nanoTime(), false);
+            Ending ending = new Ending(TaskState.CANCELLED, exception, loop.taskClock(), false);
             if (STATUS.compareAndSet(this, TaskState.PENDING, ending)) {
                 loop.admission().withdraw(this);
                 loop.counters().ended(TaskState.CANCELLED, false);
@@ -503,7 +503,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
                 name(),
                 state(),
                 priority,
-                Duration.ofNanos(System.nanoTime() - createdNanos),
+                loop.recordsTaskTimestamps() ? Duration.ofNanos(System.nanoTime() - createdNanos) : null,
                 parent == null ? null : parent.id(),
                 stack);
     }
@@ -511,6 +511,10 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
     @Override
     public TaskStats stats() {
         Object s = status; // read first: it publishes the times it depends on
+        if (!loop.recordsTaskTimestamps()) {
+            TaskState state = s instanceof Ending ending ? ending.state() : (TaskState) s;
+            return new TaskStats(id, name(), state, null, null, null, null, null, s instanceof Ending);
+        }
         TaskState state;
         boolean started;
         long ended;

@@ -41,10 +41,10 @@ public final class VirtualThreadEventLoop implements EventLoop {
     private final Instant epoch = Instant.now();
     private final long epochNanos = System.nanoTime();
     private final Map<RuntimeTask<?>, Long> cancelledAt = new ConcurrentHashMap<>();
-    private final ThreadFactory taskThreads =
-            Thread.ofVirtual().inheritInheritableThreadLocals(false).factory();
+    private final ThreadFactory taskThreads;
     private final String namedTaskThreadPrefix;
-    private final String taskThreadPrefix;
+    private final @Nullable String taskThreadPrefix;
+    private final boolean taskTimestamps;
     private volatile boolean closed;
 
     /**
@@ -54,15 +54,24 @@ public final class VirtualThreadEventLoop implements EventLoop {
      * @param maxConcurrentTasks the admission limit, 0 for none
      * @param propagator carries thread-locals into tasks, or null
      * @param cancellationWarningDelay when to warn about a cancelled task that is still running
+     * @param taskTimestamps whether tasks record when they were created, started and ended
+     * @param taskThreadNames whether the thread of an unnamed task is named after the task, not only the loop
      */
     public VirtualThreadEventLoop(
             String name,
             int maxConcurrentTasks,
             @Nullable TaskContextPropagator propagator,
-            Duration cancellationWarningDelay) {
+            Duration cancellationWarningDelay,
+            boolean taskTimestamps,
+            boolean taskThreadNames) {
         this.name = Objects.requireNonNull(name, "name");
         this.namedTaskThreadPrefix = name + "/";
-        this.taskThreadPrefix = name + "/task-";
+        this.taskThreadPrefix = taskThreadNames ? name + "/task-" : null;
+        this.taskTimestamps = taskTimestamps;
+        this.taskThreads = Thread.ofVirtual()
+                .name(name + "/task")
+                .inheritInheritableThreadLocals(false)
+                .factory();
         this.admission = Admission.withLimit(maxConcurrentTasks);
         this.propagator = propagator;
         this.cancellationWarningDelay = cancellationWarningDelay;
@@ -133,20 +142,36 @@ public final class VirtualThreadEventLoop implements EventLoop {
     }
 
     /**
-     * {@return an unstarted virtual thread for a task} It does not inherit inheritable thread-locals: a task's context
-     * comes from {@code Context}. The task names it when it starts running, see {@link #taskThreadName}.
+     * {@return an unstarted virtual thread for a task, named {@code loop/task}} It does not inherit inheritable
+     * thread-locals: a task's context comes from {@code Context}. The task renames it when it starts running, see
+     * {@link #nameTaskThread}.
      */
     Thread newTaskThread(Runnable run) {
         return taskThreads.newThread(run);
     }
 
     /**
-     * {@return the name of a task's thread: {@code loop/name}, or {@code loop/task-id} when the task has no name} The
-     * task's own thread sets it as its first step, so that building the string is not paid by the thread creating
-     * tasks, which is the bottleneck of a burst of spawns; until then the thread has run no user code.
+     * Names the calling task thread {@code loop/name}, or {@code loop/task-id} when the task has no name, unless the
+     * loop names unnamed tasks' threads only after itself (then it keeps {@code loop/task}). The task's own thread
+     * does this as its first step, so that building the string is not paid by the thread creating tasks, which is the
+     * bottleneck of a burst of spawns; until then the thread has run no user code.
      */
-    String taskThreadName(@Nullable String taskName, long taskId) {
-        return taskName != null ? namedTaskThreadPrefix + taskName : taskThreadPrefix + taskId;
+    void nameTaskThread(Thread thread, @Nullable String taskName, long taskId) {
+        if (taskName != null) {
+            thread.setName(namedTaskThreadPrefix + taskName);
+        } else if (taskThreadPrefix != null) {
+            thread.setName(taskThreadPrefix + taskId);
+        }
+    }
+
+    /** {@return {@link System#nanoTime()}, or 0 when the loop records no task timestamps} */
+    long taskClock() {
+        return taskTimestamps ? System.nanoTime() : 0;
+    }
+
+    /** {@return whether tasks record when they were created, started and ended} */
+    boolean recordsTaskTimestamps() {
+        return taskTimestamps;
     }
 
     /** {@return the calling thread's current scope if it belongs to this loop, else the root scope} */
