@@ -1,6 +1,7 @@
 package dev.asyncio.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.asyncio.Asyncio;
 import java.time.Duration;
@@ -66,10 +67,13 @@ class TaskTreeTest {
                 .contains("'child' running work")
                 .contains("parent #" + outer.id());
 
-        TaskTree withStacks = loop.dump(true);
-        assertThat(withStacks.root().children().get(0).tasks().get(0).stack())
-                .anySatisfy(frame -> assertThat(frame.getMethodName()).contains("await"));
-        assertThat(withStacks.render()).contains("    at ");
+        // the child counted "ready" down just before it awaits "release": wait until its stack shows it waiting
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            TaskTree withStacks = loop.dump(true);
+            assertThat(withStacks.root().children().get(0).tasks().get(0).stack())
+                    .anySatisfy(frame -> assertThat(frame.getMethodName()).contains("await"));
+            assertThat(withStacks.render()).contains("    at ");
+        });
         release.countDown();
         Asyncio.await(outer);
     }
