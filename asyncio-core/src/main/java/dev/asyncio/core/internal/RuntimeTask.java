@@ -511,19 +511,16 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
     @Override
     public TaskStats stats() {
         Object s = status; // read first: it publishes the times it depends on
+        TaskState state = s instanceof Ending ending ? ending.state() : (TaskState) s;
         if (!loop.recordsTaskTimestamps()) {
-            TaskState state = s instanceof Ending ending ? ending.state() : (TaskState) s;
             return new TaskStats(id, name(), state, null, null, null, null, null, s instanceof Ending);
         }
-        TaskState state;
         boolean started;
         long ended;
         if (s instanceof Ending ending) {
-            state = ending.state();
             started = ending.started();
             ended = ending.endedNanos();
         } else {
-            state = (TaskState) s;
             started = state != TaskState.PENDING;
             ended = state == TaskState.COMPLETED ? endedNanos : 0;
         }
