@@ -1,14 +1,10 @@
 package dev.asyncio.benchmarks;
 
-import dev.asyncio.Asyncio;
-import dev.asyncio.concurrency.GatherStrategy;
 import dev.asyncio.core.EventLoop;
 import dev.asyncio.core.Task;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,33 +98,16 @@ public final class SpawnPhases {
     }
 
     private static long runtimeBatch(int tasks, long[] spawnEnd) {
-        List<Task<Integer>> spawned = new ArrayList<>(tasks);
-        for (int i = 0; i < tasks; i++) {
-            int value = i;
-            spawned.add(Asyncio.createTask(() -> value));
-        }
+        List<Task<Integer>> spawned = TinyBatch.createTasks(tasks);
         spawnEnd[0] = System.nanoTime();
-        long sum = 0;
-        for (int value : Asyncio.gather(spawned, GatherStrategy.FAIL_FAST)) {
-            sum += value;
-        }
-        return sum;
+        return TinyBatch.gatherSum(spawned);
     }
 
     private static long rawBatch(ExecutorService executor, int tasks, long[] spawnEnd)
             throws InterruptedException, ExecutionException {
-        List<Future<Integer>> submitted = new ArrayList<>(tasks);
-        for (int i = 0; i < tasks; i++) {
-            int value = i;
-            Callable<Integer> body = () -> value;
-            submitted.add(executor.submit(body));
-        }
+        List<Future<Integer>> submitted = TinyBatch.submit(executor, tasks);
         spawnEnd[0] = System.nanoTime();
-        long sum = 0;
-        for (Future<Integer> future : submitted) {
-            sum += future.get();
-        }
-        return sum;
+        return TinyBatch.getSum(submitted);
     }
 
     private static long median(long[] values, int from) {

@@ -1,14 +1,8 @@
 package dev.asyncio.benchmarks;
 
-import dev.asyncio.Asyncio;
-import dev.asyncio.concurrency.GatherStrategy;
 import dev.asyncio.core.EventLoop;
-import dev.asyncio.core.Task;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -64,14 +58,7 @@ public class TaskThroughputBenchmark {
     }
 
     private long spawnAndGather(EventLoop loop) {
-        return loop.run(() -> {
-            List<Task<Integer>> spawned = new ArrayList<>(tasks);
-            for (int i = 0; i < tasks; i++) {
-                int value = i;
-                spawned.add(Asyncio.createTask(() -> value));
-            }
-            return sum(Asyncio.gather(spawned, GatherStrategy.FAIL_FAST));
-        });
+        return loop.run(() -> TinyBatch.gatherSum(TinyBatch.createTasks(tasks)));
     }
 
     /** {@return the sum of a batch run on fresh virtual threads} */
@@ -87,23 +74,6 @@ public class TaskThroughputBenchmark {
     }
 
     private long submitAndSum(ExecutorService executor) throws InterruptedException, ExecutionException {
-        List<Future<Integer>> submitted = new ArrayList<>(tasks);
-        for (int i = 0; i < tasks; i++) {
-            int value = i;
-            submitted.add(executor.submit(() -> value));
-        }
-        long sum = 0;
-        for (Future<Integer> future : submitted) {
-            sum += future.get();
-        }
-        return sum;
-    }
-
-    private static long sum(List<Integer> values) {
-        long sum = 0;
-        for (int value : values) {
-            sum += value;
-        }
-        return sum;
+        return TinyBatch.getSum(TinyBatch.submit(executor, tasks));
     }
 }
