@@ -2,6 +2,7 @@ package dev.asyncio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.asyncio.concurrency.GatherStrategy;
 import dev.asyncio.concurrency.Outcome;
@@ -9,6 +10,7 @@ import dev.asyncio.core.EventLoop;
 import dev.asyncio.core.Suspension;
 import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
+import dev.asyncio.core.TaskTree;
 import dev.asyncio.exception.GatherException;
 import dev.asyncio.exception.TaskCancelledException;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -165,6 +168,64 @@ class GatherTest {
                 cancelled,
                 after(0, 4));
         assertThat(results).containsExactly(1, 4);
+    }
+
+    /**
+     * Half the inputs fail at once, after two gatherers have registered on them: their callbacks race each other to
+     * rank the failures, and no failure may be counted as a success.
+     */
+    @RepeatedTest(20)
+    void inputsFailingTogetherAreEachCountedAsFailed() {
+        int n = 2_000;
+        List<Integer> evens =
+                IntStream.range(0, n).filter(i -> i % 2 == 0).boxed().toList();
+        List<Integer> odds =
+                IntStream.range(0, n).filter(i -> i % 2 == 1).boxed().toList();
+        loop.run(() -> {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Task<Integer>> inputs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int value = i;
+                inputs.add(Asyncio.createTask(() -> {
+                    go.await();
+                    if (value % 2 == 1) {
+                        throw new IllegalStateException("odd " + value);
+                    }
+                    return value;
+                }));
+            }
+            Task<List<Integer>> partial =
+                    Asyncio.createTask("partial", () -> Asyncio.gather(inputs, GatherStrategy.RETURN_PARTIAL));
+            Task<List<Integer>> all = Asyncio.createTask("all", () -> Asyncio.gather(inputs, GatherStrategy.WAIT_ALL));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> waitingInGather(loop.dump(true).root(), 2));
+            go.countDown();
+
+            assertThat(Asyncio.await(partial)).isEqualTo(evens);
+            GatherException e = (GatherException) catchThrowable(() -> Asyncio.await(all));
+            assertThat(e.exceptions().keySet()).containsExactlyInAnyOrderElementsOf(odds);
+            assertThat(e.results().keySet()).containsExactlyInAnyOrderElementsOf(evens);
+            assertThat(e.getCause()).isIn(e.exceptions().values());
+            return null;
+        });
+    }
+
+    /** {@return whether at least {@code gatherers} tasks below {@code scope} are waiting inside a gather} */
+    private static boolean waitingInGather(TaskTree.ScopeNode scope, int gatherers) {
+        return countWaitingInGather(scope) >= gatherers;
+    }
+
+    private static int countWaitingInGather(TaskTree.ScopeNode scope) {
+        int count = 0;
+        for (TaskTree.TaskNode task : scope.tasks()) {
+            if (task.stack().stream().anyMatch(frame -> frame.getMethodName().equals("awaitWake"))) {
+                count++;
+            }
+        }
+        for (TaskTree.ScopeNode child : scope.children()) {
+            count += countWaitingInGather(child);
+        }
+        return count;
     }
 
     @Test

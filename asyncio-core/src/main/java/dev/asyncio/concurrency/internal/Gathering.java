@@ -6,6 +6,8 @@ import dev.asyncio.core.Suspension;
 import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
 import dev.asyncio.exception.GatherException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -28,11 +30,22 @@ import org.jspecify.annotations.Nullable;
 public final class Gathering<T extends @Nullable Object> {
     private final List<Task<? extends T>> tasks;
     private final boolean failFast;
+    private static final VarHandle RANK;
+
+    static {
+        try {
+            RANK = MethodHandles.lookup().findVarHandle(Gathering.class, "rank", AtomicIntegerArray.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /**
      * Per input that ended other than COMPLETED, 1 + the order in which such inputs ended; 0 for the others and for
-     * inputs whose callback has not run. Only the order among unsuccessful inputs matters: it names the first.
+     * inputs whose callback has not run. Only the order among unsuccessful inputs matters: it names the first. Made
+     * by the first unsuccessful input, so a gather where every input completes allocates none.
      */
-    private final AtomicIntegerArray rank;
+    private volatile @Nullable AtomicIntegerArray rank;
 
     /**
      * Per input that COMPLETED, its result, stored by its done callback while the task is fresh in the ending (or
@@ -50,7 +63,6 @@ public final class Gathering<T extends @Nullable Object> {
     private Gathering(List<Task<? extends T>> tasks, boolean failFast) {
         this.tasks = tasks;
         this.failFast = failFast;
-        this.rank = new AtomicIntegerArray(tasks.size());
         this.values = new Object[tasks.size()];
         this.remaining = new AtomicInteger(tasks.size());
         int completedAlready = 0;
@@ -137,7 +149,7 @@ public final class Gathering<T extends @Nullable Object> {
     private void onDone(int index, Task<? extends T> task) {
         boolean failed = task.state() != TaskState.COMPLETED;
         if (failed) {
-            rank.set(index, unsuccessful.incrementAndGet());
+            ranks().set(index, unsuccessful.incrementAndGet());
         } else {
             values[index] = task.result();
         }
@@ -176,7 +188,7 @@ public final class Gathering<T extends @Nullable Object> {
         }
         List<T> results = new ArrayList<>(tasks.size());
         for (int i = 0; i < values.length; i++) {
-            if (rank.get(i) == 0) {
+            if (rankOf(i) == Integer.MAX_VALUE) {
                 results.add((T) values[i]);
             }
         }
@@ -194,6 +206,19 @@ public final class Gathering<T extends @Nullable Object> {
         };
     }
 
+    /** {@return the rank array, made by the first caller; callers race only among unsuccessful inputs} */
+    private AtomicIntegerArray ranks() {
+        AtomicIntegerArray ranked = rank;
+        if (ranked == null) {
+            AtomicIntegerArray made = new AtomicIntegerArray(tasks.size());
+            ranked = (AtomicIntegerArray) RANK.compareAndExchange(this, null, made);
+            if (ranked == null) {
+                ranked = made;
+            }
+        }
+        return ranked;
+    }
+
     /** {@return the ranked input that ended unsuccessfully first, or -1} */
     private int firstUnsuccessful() {
         if (unsuccessful.get() == 0) {
@@ -201,8 +226,8 @@ public final class Gathering<T extends @Nullable Object> {
         }
         int first = -1;
         for (int i = 0; i < tasks.size(); i++) {
-            int r = rank.get(i);
-            if (r > 0 && (first < 0 || r < rank.get(first))) {
+            int r = rankOf(i);
+            if (r < Integer.MAX_VALUE && (first < 0 || r < rankOf(first))) {
                 first = i;
             }
         }
@@ -251,7 +276,8 @@ public final class Gathering<T extends @Nullable Object> {
 
     /** A rank, with inputs whose callback has not run (not possible once all have terminated) ranked last. */
     private int rankOf(int index) {
-        int r = rank.get(index);
+        AtomicIntegerArray ranked = rank;
+        int r = ranked == null ? 0 : ranked.get(index);
         return r == 0 ? Integer.MAX_VALUE : r;
     }
 }
