@@ -13,6 +13,7 @@ import dev.asyncio.core.TaskState;
 import dev.asyncio.core.TaskTree;
 import dev.asyncio.exception.GatherException;
 import dev.asyncio.exception.TaskCancelledException;
+import dev.asyncio.testing.TrivialTasks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -244,19 +245,7 @@ class GatherTest {
     @Test
     void aHundredThousandTasksGatheredGiveTheExactSum() {
         int n = 100_000;
-        long sum = loop.run(() -> {
-            List<Task<Integer>> tasks = new ArrayList<>(n);
-            for (int i = 1; i <= n; i++) {
-                int value = i;
-                tasks.add(Asyncio.createTask(() -> value));
-            }
-            long total = 0;
-            for (int v : Asyncio.gather(tasks, GatherStrategy.FAIL_FAST)) {
-                total += v;
-            }
-            return total;
-        });
-        assertThat(sum).isEqualTo((long) n * (n + 1) / 2);
+        assertThat(TrivialTasks.spawnAndSum(loop, n)).isEqualTo((long) n * (n + 1) / 2);
         assertThat(loop.stats().completed()).isGreaterThanOrEqualTo(n);
     }
 

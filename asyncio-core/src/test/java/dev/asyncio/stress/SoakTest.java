@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asyncio.Asyncio;
 import dev.asyncio.concurrency.AsyncQueue;
-import dev.asyncio.concurrency.GatherStrategy;
 import dev.asyncio.concurrency.Semaphore;
 import dev.asyncio.concurrency.TaskGroup;
 import dev.asyncio.core.CancellationScope;
@@ -13,6 +12,7 @@ import dev.asyncio.core.LoopStats;
 import dev.asyncio.core.Task;
 import dev.asyncio.exception.GatherException;
 import dev.asyncio.exception.TaskTimeoutException;
+import dev.asyncio.testing.TrivialTasks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,19 +29,7 @@ class SoakTest {
     void aMillionTasksGatheredGiveTheExactSum() {
         int n = 1_000_000;
         try (EventLoop loop = EventLoop.builder().name("million").build()) {
-            long sum = loop.run(() -> {
-                List<Task<Integer>> tasks = new ArrayList<>(n);
-                for (int i = 1; i <= n; i++) {
-                    int value = i;
-                    tasks.add(Asyncio.createTask(() -> value));
-                }
-                long total = 0;
-                for (int v : Asyncio.gather(tasks, GatherStrategy.FAIL_FAST)) {
-                    total += v;
-                }
-                return total;
-            });
-            assertThat(sum).isEqualTo((long) n * (n + 1) / 2);
+            assertThat(TrivialTasks.spawnAndSum(loop, n)).isEqualTo((long) n * (n + 1) / 2);
             LoopStats stats = loop.stats();
             assertThat(stats.completed()).isEqualTo(n + 1L); // and main
             assertThat(stats.live()).isZero();
