@@ -6,8 +6,6 @@ import dev.asyncio.core.Suspension;
 import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
 import dev.asyncio.exception.GatherException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -20,6 +18,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,22 +29,12 @@ import org.jspecify.annotations.Nullable;
 public final class Gathering<T extends @Nullable Object> {
     private final List<Task<? extends T>> tasks;
     private final boolean failFast;
-    private static final VarHandle RANK;
-
-    static {
-        try {
-            RANK = MethodHandles.lookup().findVarHandle(Gathering.class, "rank", AtomicIntegerArray.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /**
      * Per input that ended other than COMPLETED, 1 + the order in which such inputs ended; 0 for the others and for
      * inputs whose callback has not run. Only the order among unsuccessful inputs matters: it names the first. Made
      * by the first unsuccessful input, so a gather where every input completes allocates none.
      */
-    private volatile @Nullable AtomicIntegerArray rank;
+    private final AtomicReference<@Nullable AtomicIntegerArray> rank = new AtomicReference<>();
 
     /**
      * Per input that COMPLETED, its result, stored by its done callback while the task is fresh in the ending (or
@@ -208,10 +197,10 @@ public final class Gathering<T extends @Nullable Object> {
 
     /** {@return the rank array, made by the first caller; callers race only among unsuccessful inputs} */
     private AtomicIntegerArray ranks() {
-        AtomicIntegerArray ranked = rank;
+        AtomicIntegerArray ranked = rank.get();
         if (ranked == null) {
             AtomicIntegerArray made = new AtomicIntegerArray(tasks.size());
-            ranked = (AtomicIntegerArray) RANK.compareAndExchange(this, null, made);
+            ranked = rank.compareAndExchange(null, made);
             if (ranked == null) {
                 ranked = made;
             }
@@ -276,7 +265,7 @@ public final class Gathering<T extends @Nullable Object> {
 
     /** A rank, with inputs whose callback has not run (not possible once all have terminated) ranked last. */
     private int rankOf(int index) {
-        AtomicIntegerArray ranked = rank;
+        AtomicIntegerArray ranked = rank.get();
         int r = ranked == null ? 0 : ranked.get(index);
         return r == 0 ? Integer.MAX_VALUE : r;
     }
