@@ -14,8 +14,8 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * A gather's first failure is the one that ended first while the gather waited, whatever its index. (Tasks that had
- * already ended when the gather began are taken in input order.)
+ * A gather's first failure is the one that ended first, whatever its index, whether it ended while the gather waited or
+ * before the gather began.
  */
 class GatherFirstFailureTest {
     private final EventLoop loop =
@@ -55,6 +55,26 @@ class GatherFirstFailureTest {
         Task<Integer> first = loop.createTask("first", () -> failAfter(second, late));
 
         GatherException e = gatherOnceBlocked(first, second);
+
+        assertThat(e.firstException()).isSameAs(early);
+        assertThat(e.exception(0)).isSameAs(late);
+    }
+
+    @Test
+    void inputsThatEndedBeforeTheGatherRankByWhenTheyEndedNotByIndex() {
+        IllegalStateException early = new IllegalStateException("early");
+        IllegalStateException late = new IllegalStateException("late");
+        Task<Integer> second = loop.createTask("second", () -> {
+            throw early;
+        });
+        await().until(second::isDone);
+        Task<Integer> first = loop.createTask("first", () -> {
+            throw late;
+        });
+        await().until(first::isDone);
+
+        GatherException e = catchThrowableOfType(
+                GatherException.class, () -> Asyncio.gather(GatherStrategy.WAIT_ALL, first, second));
 
         assertThat(e.firstException()).isSameAs(early);
         assertThat(e.exception(0)).isSameAs(late);

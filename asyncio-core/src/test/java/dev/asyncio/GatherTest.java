@@ -211,6 +211,55 @@ class GatherTest {
         });
     }
 
+    /**
+     * Task {@code a} fails, and while its done callbacks are still running (a slow one of its own comes before the
+     * gather's), task {@code b} awaits it, sees the failure and fails in turn, so b's gather callback runs first. The
+     * gather must still name a's failure as the first: a ended first, and b failed because of it.
+     */
+    @RepeatedTest(5)
+    void theFirstFailureIsTheOneThatEndedFirstHoweverLateItsCallbacksRun() {
+        IllegalStateException aFailure = new IllegalStateException("a failed");
+        loop.run(() -> {
+            CountDownLatch goA = new CountDownLatch(1);
+            CountDownLatch aReleasing = new CountDownLatch(1);
+            CountDownLatch holdACallbacks = new CountDownLatch(1);
+            Task<Integer> a = Asyncio.createTask("a", () -> {
+                goA.await();
+                throw aFailure;
+            });
+            a.addDoneCallback(
+                    task -> { // registered before the gather's callback, so it runs first
+                        aReleasing.countDown();
+                        try {
+                            holdACallbacks.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+            Task<Integer> b = Asyncio.createTask("b", () -> {
+                aReleasing.await();
+                try {
+                    return Asyncio.await(a);
+                } catch (RuntimeException seen) {
+                    throw new IllegalArgumentException("b saw a fail", seen);
+                }
+            });
+            Task<List<Integer>> gatherer =
+                    Asyncio.createTask("gatherer", () -> Asyncio.gather(GatherStrategy.WAIT_ALL, a, b));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> waitingInGather(loop.dump(true).root(), 1));
+            goA.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(b::isDone); // b failed, and its callbacks ran, before a's
+            holdACallbacks.countDown();
+
+            GatherException e = (GatherException) catchThrowable(() -> Asyncio.await(gatherer));
+            assertThat(e.exceptions()).containsOnlyKeys(0, 1);
+            assertThat(e.firstException()).isSameAs(aFailure);
+            assertThat(e.getCause()).isSameAs(aFailure);
+            return null;
+        });
+    }
+
     /** {@return whether at least {@code gatherers} tasks below {@code scope} are waiting inside a gather} */
     private static boolean waitingInGather(TaskTree.ScopeNode scope, int gatherers) {
         return countWaitingInGather(scope) >= gatherers;

@@ -4,8 +4,9 @@ package dev.asyncio.concurrency;
  * How {@code Asyncio.gather} treats failures. Results always come back in input order, never completion order.
  *
  * <p>A failure is a task that ended {@code FAILED}, or one that ended {@code CANCELLED} by anyone other than the
- * gather itself. "First" means first to end as the gather saw it: inputs that had already ended when the gather began
- * rank first, in input order, ahead of those that end while it waits.
+ * gather itself. "First" means first to end: the runtime numbers every unsuccessful ending as it happens, so inputs
+ * that had already ended when the gather began rank by when they ended too, and a failure caused by another (a task
+ * that awaited a failed input and failed in turn) always ranks after it, however late either's done callbacks run.
  *
  * <p>Enum constants are immutable and safe to share between threads.
  */

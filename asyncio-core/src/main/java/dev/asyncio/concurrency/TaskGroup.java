@@ -4,6 +4,7 @@ import dev.asyncio.core.CancellationScope;
 import dev.asyncio.core.Suspension;
 import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
+import dev.asyncio.core.internal.RuntimeTask;
 import dev.asyncio.exception.GatherException;
 import dev.asyncio.exception.TaskCancelledException;
 import java.util.ArrayList;
@@ -323,11 +324,25 @@ public final class TaskGroup implements AutoCloseable {
         Throwable first;
         lock.lock();
         try {
-            first = failuresInOrder.isEmpty() ? null : failuresInOrder.get(0).exception();
+            first = firstToFail();
         } finally {
             lock.unlock();
         }
         return new GatherException(SOURCE, names, exceptions, results, first);
+    }
+
+    /**
+     * {@return the exception of the failure that happened first: by the runtime's order of endings, which no done
+     * callback's timing can invert, then by the order the group saw them; null if none} Call with the lock held.
+     */
+    private @Nullable Throwable firstToFail() {
+        Task<?> first = null;
+        for (Task<?> failed : failuresInOrder) {
+            if (first == null || RuntimeTask.endingOrder(failed) < RuntimeTask.endingOrder(first)) {
+                first = failed;
+            }
+        }
+        return first == null ? null : first.exception();
     }
 
     /** {@return how many of the group's tasks have not ended} */

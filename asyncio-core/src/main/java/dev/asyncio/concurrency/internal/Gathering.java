@@ -5,6 +5,7 @@ import dev.asyncio.concurrency.Outcome;
 import dev.asyncio.core.Suspension;
 import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
+import dev.asyncio.core.internal.RuntimeTask;
 import dev.asyncio.exception.GatherException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -215,8 +216,7 @@ public final class Gathering<T extends @Nullable Object> {
         }
         int first = -1;
         for (int i = 0; i < tasks.size(); i++) {
-            int r = rankOf(i);
-            if (r < Integer.MAX_VALUE && (first < 0 || r < rankOf(first))) {
+            if (rankOf(i) < Integer.MAX_VALUE && (first < 0 || endedBefore(i, first))) {
                 first = i;
             }
         }
@@ -253,7 +253,7 @@ public final class Gathering<T extends @Nullable Object> {
                         continue;
                     }
                     exceptions.put(i, Objects.requireNonNull(task.exception()));
-                    if (first < 0 || rankOf(i) < rankOf(first)) {
+                    if (first < 0 || endedBefore(i, first)) {
                         first = i;
                     }
                 }
@@ -261,6 +261,16 @@ public final class Gathering<T extends @Nullable Object> {
             }
         }
         return new GatherException(source, names, exceptions, results, first < 0 ? null : exceptions.get(first));
+    }
+
+    /**
+     * Whether unsuccessful input {@code a} ended before {@code b}: by the runtime's order of endings, which no
+     * callback's timing can invert, then by the order their callbacks ran (for tasks that are not the runtime's).
+     */
+    private boolean endedBefore(int a, int b) {
+        long orderA = RuntimeTask.endingOrder(tasks.get(a));
+        long orderB = RuntimeTask.endingOrder(tasks.get(b));
+        return orderA != orderB ? orderA < orderB : rankOf(a) < rankOf(b);
     }
 
     /** A rank, with inputs whose callback has not run (not possible once all have terminated) ranked last. */

@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
  * added and are handed the released subject (so a caller needs no wrapper to know what was released). Lock-free:
  * waiters and callbacks form a Treiber stack that release swaps for a sentinel.
  *
- * <p>Release runs every callback before it wakes any waiter, so whatever a woken waiter does next (such as failing
- * because the task it awaited failed) happens after every callback has seen this release: a gather or a task group
- * that ranks failures by the order its callbacks ran sees them in causal order.
+ * <p>Release runs every callback before it wakes the waiters that were parked, so what a woken waiter does next
+ * happens after every callback has seen this release. A waiter that arrives while the callbacks run does not wait for
+ * them (it finds the signal released), which is why gather and task groups order failures by {@link
+ * RuntimeTask#endingOrder}, not by when their callbacks ran.
  *
  * <p>{@link RuntimeTask} extends it rather than holding one, so that the waiters live in the task object itself: one
  * object fewer per task, and one cache line fewer to touch when a task ends or is gathered.

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Ids {
     private static final AtomicLong TASKS = new AtomicLong();
     private static final AtomicLong SCOPES = new AtomicLong();
+    private static final AtomicLong ENDINGS = new AtomicLong();
 
     private Ids() {}
 
@@ -15,5 +16,10 @@ final class Ids {
 
     static long nextScope() {
         return SCOPES.incrementAndGet();
+    }
+
+    /** {@return the next number in the order of unsuccessful task endings, see RuntimeTask#endingOrder} */
+    static long nextEnding() {
+        return ENDINGS.incrementAndGet();
     }
 }

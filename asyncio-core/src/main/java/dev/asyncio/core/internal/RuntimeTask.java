@@ -58,10 +58,14 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
     }
 
     /**
-     * An unsuccessful end, FAILED or CANCELLED, published atomically with its exception, when it happened and whether
-     * the task had started.
+     * An unsuccessful end, FAILED or CANCELLED, published atomically with its exception, when it happened, whether the
+     * task had started, and its place in the JVM-wide order of unsuccessful endings (see {@link #endingOrder}).
      */
-    record Ending(TaskState state, Throwable exception, long endedNanos, boolean started) {}
+    record Ending(TaskState state, Throwable exception, long endedNanos, boolean started, long order) {
+        Ending(TaskState state, Throwable exception, long endedNanos, boolean started) {
+            this(state, exception, endedNanos, started, Ids.nextEnding()); // numbered before anyone can see it
+        }
+    }
 
     private final long id;
     private final @Nullable String givenName;
@@ -391,6 +395,21 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
     @Override
     public boolean hasException() {
         return status instanceof Ending;
+    }
+
+    /**
+     * Orders unsuccessful endings as they happened, for naming the first failure of a gather or a task group. An
+     * ending is numbered before it is published, so a failure caused by seeing another one (a task that awaited a
+     * failed task and failed in turn) always comes after it, however late the done callbacks of either run.
+     *
+     * @param task any task
+     * @return the place of {@code task}'s FAILED or CANCELLED ending in that order, or {@link Long#MAX_VALUE} for a
+     *     task that has not ended unsuccessfully or is not this runtime's
+     */
+    public static long endingOrder(Task<?> task) {
+        return task instanceof RuntimeTask<?> runtimeTask && runtimeTask.status instanceof Ending ending
+                ? ending.order()
+                : Long.MAX_VALUE;
     }
 
     @Override
