@@ -31,9 +31,10 @@ public final class Gathering<T extends @Nullable Object> {
     private final List<Task<? extends T>> tasks;
     private final boolean failFast;
     /**
-     * Per input that ended other than COMPLETED, 1 + the order in which such inputs ended; 0 for the others and for
-     * inputs whose callback has not run. Only the order among unsuccessful inputs matters: it names the first. Made
-     * by the first unsuccessful input, so a gather where every input completes allocates none.
+     * Per input that ended other than COMPLETED, 1 + the order in which their callbacks ran; 0 for the others and for
+     * inputs whose callback has not run. Nonzero marks the unsuccessful inputs counted so far; the order only breaks
+     * ties between tasks that are not the runtime's (see {@link #endedBefore}). Made by the first unsuccessful input,
+     * so a gather where every input completes allocates none.
      */
     private final AtomicReference<@Nullable AtomicIntegerArray> rank = new AtomicReference<>();
 
