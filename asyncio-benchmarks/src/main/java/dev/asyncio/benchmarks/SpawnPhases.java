@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 /**
  * A diagnostic, not a benchmark: times the two phases of {@link TaskThroughputBenchmark}'s batch separately, the loop
@@ -21,8 +22,11 @@ import java.util.concurrent.Future;
  * taskTimestamps(false)} and {@code taskThreadNames(false)}), {@code virtual-threads} (raw virtual threads submitted from a virtual
  * thread, the same shape) or {@code virtual-threads-from-platform} (submitted from the calling platform thread, as the
  * JMH benchmark does). It prints the medians over the second half of the batches, then every batch of that half as
- * {@code spawn/total} milliseconds. Run each contender in its own JVM, alternating, several times: see
- * docs/benchmarks.md, "Where the runtime's time goes".
+ * {@code spawn/total/done}: milliseconds to the last spawn, milliseconds for the whole batch, and the per cent of the
+ * batch's tasks that had already ended at the last spawn. That last figure tells a batch whose tasks kept up with the
+ * spawning thread from one that left a backlog to drain; it comes from one pass over the tasks, the same for every
+ * contender, whose own time is left out of the total. Run each contender in its own JVM, alternating, several times:
+ * see docs/benchmarks.md, "Where the runtime's time goes".
  */
 public final class SpawnPhases {
 
@@ -46,6 +50,7 @@ public final class SpawnPhases {
         int tasks = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
         long[] spawned = new long[batches];
         long[] total = new long[batches];
+        int[] donePercent = new int[batches];
         try (EventLoop loop = EventLoop.create();
                 EventLoop loopObservabilityOff = EventLoop.builder()
                         .taskTimestamps(false)
@@ -65,11 +70,12 @@ public final class SpawnPhases {
             };
             long expected = (long) tasks * (tasks - 1) / 2;
             for (int b = 0; b < batches; b++) {
-                long[] spawnEnd = new long[1];
+                SpawnEnd spawnEnd = new SpawnEnd();
                 long start = System.nanoTime();
                 long sum = batch.run(spawnEnd);
-                total[b] = System.nanoTime() - start;
-                spawned[b] = spawnEnd[0] - start;
+                total[b] = System.nanoTime() - start - spawnEnd.countingNanos;
+                spawned[b] = spawnEnd.at - start;
+                donePercent[b] = (int) (100 * spawnEnd.done / tasks);
                 if (sum != expected) {
                     throw new IllegalStateException("batch " + b + " summed to " + sum + ", expected " + expected);
                 }
@@ -78,7 +84,7 @@ public final class SpawnPhases {
         int from = batches / 2;
         StringBuilder each = new StringBuilder();
         for (int b = from; b < batches; b++) {
-            each.append(String.format(Locale.ROOT, " %.0f/%.0f", spawned[b] / 1e6, total[b] / 1e6));
+            each.append(String.format(Locale.ROOT, " %.0f/%.0f/%d", spawned[b] / 1e6, total[b] / 1e6, donePercent[b]));
         }
         System.out.printf(
                 Locale.ROOT,
@@ -91,22 +97,44 @@ public final class SpawnPhases {
                 each.toString().strip());
     }
 
-    /** One batch; stores in {@code spawnEnd[0]} the {@link System#nanoTime()} at which the last task was spawned. */
+    /**
+     * One batch. It records in {@link SpawnEnd} when the last task was spawned, how many tasks had ended by then, and
+     * how long counting them took.
+     */
     @FunctionalInterface
     private interface Batch {
-        long run(long[] spawnEnd) throws Exception;
+        long run(SpawnEnd spawnEnd) throws Exception;
     }
 
-    private static long runtimeBatch(int tasks, long[] spawnEnd) {
+    /** What a batch records when its last task has been spawned. */
+    private static final class SpawnEnd {
+        long at;
+        long done;
+        long countingNanos;
+
+        void record(List<?> spawned, Predicate<Object> isDone) {
+            at = System.nanoTime();
+            long ended = 0;
+            for (Object task : spawned) {
+                if (isDone.test(task)) {
+                    ended++;
+                }
+            }
+            done = ended;
+            countingNanos = System.nanoTime() - at;
+        }
+    }
+
+    private static long runtimeBatch(int tasks, SpawnEnd spawnEnd) {
         List<Task<Integer>> spawned = TinyBatch.createTasks(tasks);
-        spawnEnd[0] = System.nanoTime();
+        spawnEnd.record(spawned, task -> ((Task<?>) task).isDone());
         return TinyBatch.gatherSum(spawned);
     }
 
-    private static long rawBatch(ExecutorService executor, int tasks, long[] spawnEnd)
+    private static long rawBatch(ExecutorService executor, int tasks, SpawnEnd spawnEnd)
             throws InterruptedException, ExecutionException {
         List<Future<Integer>> submitted = TinyBatch.submit(executor, tasks);
-        spawnEnd[0] = System.nanoTime();
+        spawnEnd.record(submitted, future -> ((Future<?>) future).isDone());
         return TinyBatch.getSum(submitted);
     }
 
