@@ -16,14 +16,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 
-default_jdk=/usr/lib/jvm/temurin-25-jdk-amd64
-if [[ -n "${BENCH_JAVA_HOME:-}" ]]; then
-  export JAVA_HOME="$BENCH_JAVA_HOME"
-elif [[ -x "$default_jdk/bin/java" ]]; then
-  export JAVA_HOME="$default_jdk"
-fi
-java="${JAVA_HOME:?set BENCH_JAVA_HOME or JAVA_HOME to a JDK 21+}/bin/java"
-[[ -x "$java" ]] || { echo "no java at $java: set BENCH_JAVA_HOME to a JDK 21+" >&2; exit 1; }
+# shellcheck source=select-jdk.sh
+source "$here/select-jdk.sh"
 
 rounds="${1:-10}"
 shift || true
