@@ -80,6 +80,34 @@ class GatherFirstFailureTest {
         assertThat(e.exception(0)).isSameAs(late);
     }
 
+    @Test
+    void failFastNamesTheInputThatEndedFirstWhenSeveralHadFailedInIndexOrderBeforeTheGather() {
+        IllegalStateException early = new IllegalStateException("early");
+        Task<Integer> first = failed("first", early);
+        Task<Integer> second = failed("second", new IllegalStateException("middle"));
+        Task<Integer> third = failed("third", new IllegalStateException("late"));
+        Task<Integer> blocked = loop.createTask("blocked", () -> {
+            go.await();
+            return 0;
+        });
+
+        GatherException e = catchThrowableOfType(
+                GatherException.class, () -> Asyncio.gather(GatherStrategy.FAIL_FAST, first, second, third, blocked));
+
+        assertThat(e.firstException()).isSameAs(early);
+        assertThat(blocked.isCancelled()).isTrue();
+        assertThat(blocked.exception()).hasMessageContaining("after task 'first' failed");
+    }
+
+    /** {@return a task that has failed with {@code failure}; tasks made one after another end in that order} */
+    private Task<Integer> failed(String name, RuntimeException failure) {
+        Task<Integer> task = loop.createTask(name, () -> {
+            throw failure;
+        });
+        await().until(task::isDone);
+        return task;
+    }
+
     /** Gathers on this thread; the failures start only once this thread is blocked in the gather. */
     private GatherException gatherOnceBlocked(Task<Integer> first, Task<Integer> second) {
         Thread gatherer = Thread.currentThread();

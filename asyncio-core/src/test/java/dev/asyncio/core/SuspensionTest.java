@@ -63,7 +63,35 @@ class SuspensionTest {
 
         assertThat(Suspension.join(finished, Duration.ofSeconds(10))).isTrue();
         assertThat(Suspension.join(blocked, Duration.ZERO)).isFalse();
+        assertThat(Suspension.join(blocked, Duration.ofMillis(20))).isFalse(); // it cannot end: it waits for release
         release.countDown();
         assertThat(Suspension.join(blocked, Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void anUninterruptibleJoinWaitsThroughAnInterruptAndHandsItBackToAPlainThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Task<Integer> blocked = loop.createTask(() -> {
+            release.await();
+            return 1;
+        });
+        AtomicBoolean interruptedAfter = new AtomicBoolean();
+        AtomicBoolean doneWhenReturned = new AtomicBoolean();
+        Thread joiner = Thread.ofPlatform().start(() -> {
+            Suspension.joinUninterruptibly(blocked);
+            doneWhenReturned.set(blocked.isDone());
+            interruptedAfter.set(Thread.currentThread().isInterrupted());
+        });
+        await().until(() -> joiner.getState() == Thread.State.WAITING);
+        joiner.interrupt();
+        await().until(() -> joiner.getState() == Thread.State.WAITING); // the interrupt did not end the wait
+        assertThat(joiner.isAlive()).isTrue();
+        release.countDown();
+        joiner.join();
+
+        assertThat(doneWhenReturned).isTrue();
+        assertThat(interruptedAfter)
+                .as("the interrupt is kept for the code after the join")
+                .isTrue();
     }
 }

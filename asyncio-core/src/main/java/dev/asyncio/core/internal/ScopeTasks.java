@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ScopeTasks {
     /** Entries tolerated before the first prune, so that small scopes never prune. */
-    private static final int PRUNE_FLOOR = 64;
+    static final int PRUNE_FLOOR = 64;
 
     private static final VarHandle HEAD;
 

@@ -11,6 +11,7 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +39,10 @@ class ScopeTasksTest {
         ((RuntimeTask<?>) task).join();
     }
 
+    private static ScopeTasks.Node entryOf(Task<?> task) {
+        return Objects.requireNonNull(((RuntimeTask<?>) task).scopeEntry);
+    }
+
     @Test
     void entriesOfEndedTasksArePrunedSoTheSetStaysBoundedInALongLivedScope() throws InterruptedException {
         int perRound = 5_000;
@@ -55,6 +60,35 @@ class ScopeTasksTest {
         // on a thread of its own, so the last one may still be walking)
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(root.taskEntries()).isLessThanOrEqualTo(4 * perRound));
+        assertThat(root.tasks()).isEmpty();
+    }
+
+    @Test
+    void entriesCountEveryAdditionUntilTheFloorThenOnePruneLeavesOnlyTheHead() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Task<?>> live = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            live.add(root.createTask(() -> {
+                release.await();
+                return null;
+            }));
+        }
+        assertThat(root.taskEntries()).isEqualTo(10);
+        int belowFloor = ScopeTasks.PRUNE_FLOOR - 1;
+        List<Task<?>> all = new ArrayList<>(live);
+        for (int i = live.size(); i < belowFloor; i++) {
+            Task<Integer> task = root.createTask(() -> 1);
+            join(task);
+            all.add(task);
+        }
+        assertThat(root.taskEntries()).as("no prune below the floor").isEqualTo(belowFloor);
+        release.countDown();
+        // a task empties its entry just after it releases its joiners: wait for that, or the prune could keep one
+        await().atMost(Duration.ofSeconds(30)).until(() -> all.stream().allMatch(task -> entryOf(task).task == null));
+
+        join(root.createTask(() -> 1)); // reaches the floor: a prune unlinks every empty entry below the head
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(root.taskEntries()).isEqualTo(1));
         assertThat(root.tasks()).isEmpty();
     }
 
