@@ -69,6 +69,16 @@ class SuspensionTest {
     }
 
     @Test
+    void anUninterruptibleJoinOfAnEndedTaskInventsNoInterrupt() {
+        Task<Integer> finished = loop.createTask(() -> 2);
+        Asyncio.await(finished);
+
+        Suspension.joinUninterruptibly(finished);
+
+        assertThat(Thread.interrupted()).isFalse();
+    }
+
+    @Test
     void anUninterruptibleJoinWaitsThroughAnInterruptAndHandsItBackToAPlainThread() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Task<Integer> blocked = loop.createTask(() -> {
