@@ -127,6 +127,39 @@ class TaskGroupTest {
         });
     }
 
+    @RepeatedTest(5)
+    void theFirstFailureIsTheOneThatEndedFirstNotTheLowerIndex() {
+        IllegalStateException early = new IllegalStateException("early");
+        Error late = new Error("late: an Error fails a task even after the group cancelled it");
+        loop.run(() -> {
+            TaskGroup group = TaskGroup.open();
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicReference<Task<Integer>> second = new AtomicReference<>();
+            Task<Integer> first = group.spawn("first", () -> {
+                go.await();
+                try {
+                    Asyncio.await(second.get());
+                } catch (IllegalStateException expected) {
+                    // second's failure, or this task's cancellation by the group (also an IllegalStateException)
+                }
+                throw late;
+            });
+            second.set(group.spawn("second", () -> {
+                go.await();
+                throw early;
+            }));
+            go.countDown();
+
+            GatherException e = catchGather(group::waitAll);
+
+            assertThat(first.state()).isEqualTo(TaskState.FAILED);
+            assertThat(e.exceptions()).containsOnlyKeys(0, 1);
+            assertThat(e.firstException()).isSameAs(early);
+            group.close();
+            return null;
+        });
+    }
+
     @Test
     void aTaskCancelledBySomeoneElseIsNotAFailureAndDoesNotAbortTheGroup() {
         loop.run(() -> {
