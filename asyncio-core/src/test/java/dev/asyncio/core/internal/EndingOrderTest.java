@@ -10,6 +10,7 @@ import dev.asyncio.core.TaskState;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /** The order of unsuccessful endings that gather and task groups use to name the first failure. */
@@ -21,22 +22,26 @@ class EndingOrderTest {
         loop.close();
     }
 
-    @Test
+    @RepeatedTest(20) // the cancel races the cancelled task's start
     void unsuccessfulEndingsAreNumberedInTheOrderTheyHappen() {
         loop.run(() -> {
             Task<Object> failedFirst = Asyncio.createTask(() -> {
                 throw new IllegalStateException("first");
             });
             Asyncio.gatherOutcomes(List.of(failedFirst));
-            Task<Object> cancelledPending = Asyncio.createTask(() -> null);
-            cancelledPending.cancel(); // may end CANCELLED before it starts, or stop at once: either way unsuccessful
-            Asyncio.gatherOutcomes(List.of(cancelledPending));
+            CountDownLatch never = new CountDownLatch(1);
+            Task<Object> cancelled = Asyncio.createTask(() -> {
+                never.await();
+                return null;
+            });
+            cancelled.cancel(); // ends it CANCELLED before it starts, or stops its wait: it cannot complete first
+            Asyncio.gatherOutcomes(List.of(cancelled));
             Task<Object> failedAfterSeeingTheFirst = Asyncio.createTask(() -> Asyncio.await(failedFirst));
             Asyncio.gatherOutcomes(List.of(failedAfterSeeingTheFirst));
 
             assertThat(failedAfterSeeingTheFirst.state()).isEqualTo(TaskState.FAILED);
             long first = RuntimeTask.endingOrder(failedFirst);
-            long second = RuntimeTask.endingOrder(cancelledPending);
+            long second = RuntimeTask.endingOrder(cancelled);
             long third = RuntimeTask.endingOrder(failedAfterSeeingTheFirst);
             assertThat(first).isLessThan(second);
             assertThat(second).isLessThan(third);
