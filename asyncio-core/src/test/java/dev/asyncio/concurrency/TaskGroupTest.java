@@ -127,28 +127,31 @@ class TaskGroupTest {
         });
     }
 
-    @RepeatedTest(5)
+    @RepeatedTest(20) // the group's cancellation may land anywhere in the first task's wait
     void theFirstFailureIsTheOneThatEndedFirstNotTheLowerIndex() {
         IllegalStateException early = new IllegalStateException("early");
         Error late = new Error("late: an Error fails a task even after the group cancelled it");
         loop.run(() -> {
             TaskGroup group = TaskGroup.open();
-            CountDownLatch go = new CountDownLatch(1);
+            CountDownLatch firstStarted = new CountDownLatch(1);
+            CountDownLatch secondSpawned = new CountDownLatch(1);
             AtomicReference<Task<Integer>> second = new AtomicReference<>();
             Task<Integer> first = group.spawn("first", () -> {
-                go.await();
+                firstStarted.countDown(); // its body runs, so the group's cancellation cannot skip it
                 try {
+                    secondSpawned.await();
                     Asyncio.await(second.get());
-                } catch (IllegalStateException expected) {
-                    // second's failure, or this task's cancellation by the group (also an IllegalStateException)
+                } catch (InterruptedException | IllegalStateException expected) {
+                    // second's failure, or this task's cancellation by the group because of it (a
+                    // TaskCancelledException, or the interrupt if it came while this task waited)
                 }
                 throw late;
             });
             second.set(group.spawn("second", () -> {
-                go.await();
+                firstStarted.await();
                 throw early;
             }));
-            go.countDown();
+            secondSpawned.countDown();
 
             GatherException e = catchGather(group::waitAll);
 
