@@ -112,10 +112,10 @@ public final class SpawnPhases {
         long done;
         long countingNanos;
 
-        void record(List<?> spawned, Predicate<Object> isDone) {
+        <E> void record(List<E> spawned, Predicate<? super E> isDone) {
             at = System.nanoTime();
             long ended = 0;
-            for (Object task : spawned) {
+            for (E task : spawned) {
                 if (isDone.test(task)) {
                     ended++;
                 }
@@ -127,14 +127,14 @@ public final class SpawnPhases {
 
     private static long runtimeBatch(int tasks, SpawnEnd spawnEnd) {
         List<Task<Integer>> spawned = TinyBatch.createTasks(tasks);
-        spawnEnd.record(spawned, task -> ((Task<?>) task).isDone());
+        spawnEnd.record(spawned, Task::isDone);
         return TinyBatch.gatherSum(spawned);
     }
 
     private static long rawBatch(ExecutorService executor, int tasks, SpawnEnd spawnEnd)
             throws InterruptedException, ExecutionException {
         List<Future<Integer>> submitted = TinyBatch.submit(executor, tasks);
-        spawnEnd.record(submitted, future -> ((Future<?>) future).isDone());
+        spawnEnd.record(submitted, Future::isDone);
         return TinyBatch.getSum(submitted);
     }
 
