@@ -113,8 +113,8 @@ public final class Suspension {
 
     /**
      * Waits until {@code task} is done even if the caller is cancelled meanwhile; the caller's cancellation stays
-     * pending and its next suspension point throws. For waiting on tasks the caller has just cancelled, as scope exit
-     * and gather do.
+     * pending, with its interrupt, so its next suspension point throws and its next JDK blocking call is interrupted.
+     * For waiting on tasks the caller has just cancelled, as scope exit and gather do.
      *
      * @param task the task to wait for
      * @throws IllegalStateException if {@code task} is the calling task

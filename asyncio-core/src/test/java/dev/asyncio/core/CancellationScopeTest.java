@@ -2,6 +2,7 @@ package dev.asyncio.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.asyncio.Asyncio;
 import dev.asyncio.exception.TaskCancelledException;
@@ -369,6 +370,70 @@ class CancellationScopeTest {
         });
         t.join();
         assertThat(leaked).isFalse();
+    }
+
+    @RepeatedTest(10)
+    void aTaskCancelledWhileItsScopeWaitsForLeftoversIsStillStoppedByItsNextJdkCall() throws Exception {
+        // the scope's exit waits uninterruptibly; an interrupt meant for the task itself must survive that wait
+        CountDownLatch leftoverStarted = new CountDownLatch(1);
+        CountDownLatch leftoverCancelled = new CountDownLatch(1);
+        CountDownLatch releaseLeftover = new CountDownLatch(1);
+        CountDownLatch afterTheScope = new CountDownLatch(1);
+        Task<Integer> task = loop.createTask(() -> {
+            CancellationScope.run(() -> {
+                Asyncio.createTask(() -> {
+                    try {
+                        leftoverStarted.countDown();
+                        Asyncio.sleep(600_000);
+                    } catch (TaskCancelledException e) {
+                        leftoverCancelled.countDown();
+                        releaseLeftover.await(); // keeps the exit waiting while the task is cancelled
+                    }
+                    return 1;
+                });
+                leftoverStarted.await(); // a leftover that never started would end without running
+                return null;
+            });
+            afterTheScope.await(); // a plain JDK call after the scope: the cancellation must interrupt it
+            return 1;
+        });
+        try {
+            leftoverCancelled.await();
+            task.cancel();
+            releaseLeftover.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(task::isDone);
+            assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
+        } finally {
+            afterTheScope.countDown(); // if the interrupt was lost, let the task end so the loop can close
+        }
+    }
+
+    @RepeatedTest(10)
+    void aTaskCancelledWhileItsScopeBodyComputesIsStillStoppedByItsNextJdkCallAfterTheScope() throws Exception {
+        // the interrupt arrives while the body never blocks; exit clears interrupts, but not the task's own
+        CountDownLatch inBody = new CountDownLatch(1);
+        AtomicBoolean cancelSent = new AtomicBoolean();
+        CountDownLatch afterTheScope = new CountDownLatch(1);
+        Task<Integer> task = loop.createTask(() -> {
+            CancellationScope.run(() -> {
+                inBody.countDown();
+                while (!cancelSent.get()) {
+                    Thread.onSpinWait(); // no runtime call, no JDK blocking call: nothing sees the interrupt here
+                }
+                return null;
+            });
+            afterTheScope.await(); // a plain JDK call after the scope: the cancellation must interrupt it
+            return 1;
+        });
+        try {
+            inBody.await();
+            task.cancel();
+            cancelSent.set(true);
+            await().atMost(Duration.ofSeconds(30)).until(task::isDone);
+            assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
+        } finally {
+            afterTheScope.countDown(); // if the interrupt was lost, let the task end so the loop can close
+        }
     }
 
     @Test

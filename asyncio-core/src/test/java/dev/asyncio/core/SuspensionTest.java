@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /** The suspension points as primitives use them: checked before they block, and joins that report what they saw. */
@@ -103,5 +104,34 @@ class SuspensionTest {
         assertThat(interruptedAfter)
                 .as("the interrupt is kept for the code after the join")
                 .isTrue();
+    }
+
+    @RepeatedTest(10)
+    void aTaskCancelledDuringAnUninterruptibleJoinKeepsItsInterruptForItsNextJdkCall() throws Exception {
+        CountDownLatch otherStarted = new CountDownLatch(1);
+        CountDownLatch releaseOther = new CountDownLatch(1);
+        CountDownLatch joining = new CountDownLatch(1);
+        CountDownLatch afterTheJoin = new CountDownLatch(1);
+        Task<Integer> other = loop.createTask(() -> {
+            otherStarted.countDown();
+            releaseOther.await();
+            return 1;
+        });
+        Task<Integer> task = loop.createTask(() -> {
+            joining.countDown();
+            Suspension.joinUninterruptibly(other); // absorbs the interrupt of the cancel below while it waits
+            afterTheJoin.await(); // a plain JDK call: the pending cancellation must still interrupt it
+            return 1;
+        });
+        try {
+            otherStarted.await();
+            joining.await();
+            task.cancel();
+            releaseOther.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(task::isDone);
+            assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
+        } finally {
+            afterTheJoin.countDown(); // if the interrupt was lost, let the task end so the loop can close
+        }
     }
 }

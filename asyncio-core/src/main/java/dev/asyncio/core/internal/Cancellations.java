@@ -60,15 +60,14 @@ public final class Cancellations {
     }
 
     /**
-     * Accounts for an interrupt swallowed by an uninterruptible wait: nothing to do if a cancellation is pending
-     * (its request stays), else it cancels the current task, or sets the interrupt status of a plain thread again.
+     * Accounts for an interrupt swallowed by an uninterruptible wait. With a cancellation pending, the interrupt is set
+     * again, so that the caller's next JDK blocking call is interrupted as well as its next suspension point (which
+     * throws and clears it). Otherwise an interrupt on a task's thread cancels the task (which interrupts it), and one
+     * on a plain thread is set again.
      */
     public static void interruptedMeanwhile() {
-        if (pending() != null) {
-            return;
-        }
         RuntimeTask<?> task = Current.task();
-        if (task != null) {
+        if (task != null && pending() == null) {
             task.cancel("its thread was interrupted");
         } else {
             Thread.currentThread().interrupt();

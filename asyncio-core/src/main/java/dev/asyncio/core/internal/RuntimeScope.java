@@ -211,7 +211,7 @@ public final class RuntimeScope implements CancellationScope {
 
     /**
      * Exits the scope after its body: cancels and awaits leftover tasks, closes resources, publishes the exit. No
-     * interrupt the scope sent survives it; a foreign interrupt of a thread that is not a task is kept.
+     * interrupt the scope sent survives it; see {@link #keepsInterrupt} for those that do.
      *
      * @param failure what the body threw, or null
      * @return the exception to rethrow, with close failures suppressed, or null
@@ -233,10 +233,21 @@ public final class RuntimeScope implements CancellationScope {
         interrupted |= awaitTasks();
         closeResources(failure);
         close(failure);
-        if (interrupted && Current.task() == null && !isCancelled()) {
+        if (interrupted && keepsInterrupt()) {
             Thread.currentThread().interrupt();
         }
         return failure;
+    }
+
+    /**
+     * Whether an interrupt that exit absorbed belongs to someone other than this scope, so it must outlive the exit:
+     * on a task's thread, when the task itself has a cancellation pending (it was cancelled while the scope ran or
+     * waited for its leftovers, and its next JDK blocking call must still see it); on any other thread, when nothing
+     * cancelled the scope, so the interrupt was foreign.
+     */
+    private boolean keepsInterrupt() {
+        RuntimeTask<?> task = Current.task();
+        return task != null ? task.isCancelRequested() : !isCancelled();
     }
 
     /**
