@@ -189,8 +189,11 @@ public interface EventLoop extends AutoCloseable {
     boolean isClosed();
 
     /**
-     * Refuses new tasks, cancels the root scope, waits for every task of the loop to terminate, and stops the timers.
-     * A second call waits again and is otherwise harmless.
+     * Refuses new tasks, cancels the root scope, waits for every task of the loop to terminate, and stops the timers,
+     * interrupting running timer callbacks and waiting for them. A second call waits again and is otherwise harmless.
+     * Observers and timer callbacks may close the loop: a call made by an observer that the same thread's close is
+     * running returns at once (the outer close finishes the job), and timer callbacks that close the loop at the same
+     * time do not wait for each other.
      *
      * @throws IllegalStateException if called from one of this loop's tasks
      */
@@ -198,10 +201,12 @@ public interface EventLoop extends AutoCloseable {
     void close();
 
     /**
-     * Like {@link #close()}, but waits at most {@code timeout}; each task still running then is logged with its stack.
+     * Like {@link #close()}, but waits at most {@code timeout}, for tasks and timer callbacks together; each one still
+     * running then is logged with its stack.
      *
-     * @param timeout how long to wait for tasks to end; not negative
-     * @return true if every task ended in time
+     * @param timeout how long to wait for tasks and timer callbacks to end; not negative
+     * @return true if every task and callback ended in time; false too when called again by an observer of this
+     *     thread's own close, which returns at once
      * @throws IllegalStateException if called from one of this loop's tasks
      */
     boolean close(Duration timeout);

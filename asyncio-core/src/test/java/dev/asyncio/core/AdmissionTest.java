@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.asyncio.Asyncio;
 import dev.asyncio.concurrency.GatherStrategy;
+import dev.asyncio.concurrency.Semaphore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -189,6 +192,103 @@ class AdmissionTest {
             Suspension.joinUninterruptibly(waiter); // it could unwind although the slot is taken
             assertThat(waiter.isCancelled()).isTrue();
             never.countDown();
+        }
+    }
+
+    /**
+     * Limit 1: a task waiting to take its slot back (another task holds it) is cancelled there; queued tasks and
+     * cancellations must not leak or double-count a slot: afterwards, exactly one task runs at a time again and new
+     * tasks still start.
+     */
+    @Test
+    void aTaskCancelledWhileTakingItsSlotBackLeaksNoSlot() throws Exception {
+        try (EventLoop loop = EventLoop.builder()
+                .name("admission-reacquire")
+                .maxConcurrentTasks(1)
+                .build()) {
+            Semaphore gate = new Semaphore(1);
+            gate.tryAcquire();
+            CountDownLatch holderRunning = new CountDownLatch(1);
+            CountDownLatch releaseHolder = new CountDownLatch(1);
+            AtomicReference<Task<String>> holder = new AtomicReference<>();
+            Task<String> waiter = loop.createTask("waiter", () -> {
+                holder.set(loop.createTask("holder", () -> {
+                    holderRunning.countDown();
+                    while (true) {
+                        try {
+                            releaseHolder.await(); // ignores its interrupts: it keeps the slot until released
+                            break;
+                        } catch (InterruptedException ignored) {
+                            // keep waiting
+                        }
+                    }
+                    return "held";
+                }));
+                gate.acquire(); // gives the slot back: the holder starts and keeps it
+                return "resumed";
+            });
+            assertThat(holderRunning.await(5, TimeUnit.SECONDS)).isTrue();
+            Task<String> queued = loop.createTask("queued", () -> "ran");
+            gate.release(); // the waiter now waits to take a slot back, behind nobody, but the holder has it
+            await().until(() -> waiter.state() == TaskState.RUNNING);
+            assertThat(waiter.cancel()).isTrue();
+            await().until(waiter::isDone);
+            assertThat(queued.isDone()).isFalse();
+            releaseHolder.countDown();
+            assertThat(queued.toCompletableFuture())
+                    .succeedsWithin(Duration.ofSeconds(10))
+                    .isEqualTo("ran");
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger highWater = new AtomicInteger();
+            List<Task<Integer>> batch = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                batch.add(loop.createTask(() -> {
+                    highWater.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    Thread.sleep(1);
+                    running.decrementAndGet();
+                    return 1;
+                }));
+            }
+            for (Task<Integer> task : batch) {
+                assertThat(task.toCompletableFuture()).succeedsWithin(Duration.ofSeconds(10));
+            }
+            assertThat(highWater.get()).isEqualTo(1);
+        }
+    }
+
+    /** Cancelling queued tasks keeps the start order: CONTROL before WORK, FIFO within each. */
+    @Test
+    void cancellingQueuedTasksKeepsPriorityAndFifoOrder() throws Exception {
+        try (EventLoop loop = EventLoop.builder()
+                .name("admission-order")
+                .maxConcurrentTasks(1)
+                .build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            loop.createTask("blocker", () -> {
+                release.await();
+                return 0;
+            });
+            await().until(() -> loop.stats().active() == 1);
+            List<String> order = new CopyOnWriteArrayList<>();
+            List<Task<String>> queued = new ArrayList<>();
+            String[] names = {"w1", "c1", "w2", "c2", "w3", "c3", "w4"};
+            for (String name : names) {
+                Priority priority = name.startsWith("c") ? Priority.CONTROL : Priority.WORK;
+                queued.add(loop.schedule(
+                        () -> {
+                            order.add(name);
+                            return name;
+                        },
+                        priority,
+                        name));
+            }
+            queued.get(1).cancel(); // c1
+            queued.get(2).cancel(); // w2
+            release.countDown();
+            for (Task<String> task : queued) {
+                await().until(task::isDone);
+            }
+            assertThat(order).containsExactly("c2", "c3", "w1", "w3", "w4");
         }
     }
 }

@@ -269,10 +269,16 @@ public final class RuntimeScope implements CancellationScope {
         return interrupted;
     }
 
+    /**
+     * {@return the tasks that have not released their awaiters} A task whose own thread is exiting the scope is left
+     * out: it has ended and is delivering its terminal event (an observer of that event is closing the loop), and it
+     * releases once that returns, so waiting for it here would never end.
+     */
     private List<RuntimeTask<?>> unreleased() {
+        Thread self = Thread.currentThread();
         List<RuntimeTask<?>> left = new ArrayList<>();
         tasks.forEach(task -> {
-            if (!task.isReleased()) {
+            if (!task.isReleased() && task.thread() != self) {
                 left.add(task);
             }
         });

@@ -1,6 +1,6 @@
 package dev.asyncio.core.internal;
 
-/** A task's current stack as a throwable, so that loggers print it in the familiar form. */
+/** A task's or a thread's current stack as a throwable, so that loggers print it in the familiar form. */
 final class TaskStacks extends Throwable {
     private static final long serialVersionUID = 1L;
 
@@ -14,5 +14,9 @@ final class TaskStacks extends Throwable {
         StackTraceElement[] stack = thread == null ? new StackTraceElement[0] : thread.getStackTrace();
         return new TaskStacks(
                 "stack of task '" + task.name() + "' (" + task.state().value() + ")", stack);
+    }
+
+    static TaskStacks of(Thread thread) {
+        return new TaskStacks("stack of thread '" + thread.getName() + "'", thread.getStackTrace());
     }
 }

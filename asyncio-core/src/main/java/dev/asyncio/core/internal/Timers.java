@@ -91,20 +91,33 @@ final class Timers {
         return timers.size();
     }
 
-    /** Stops the clock, interrupts running callbacks and waits for them. */
-    void shutdown() {
+    /**
+     * Stops the clock, interrupts the running callbacks and waits for them, except for callbacks that are closing the
+     * loop themselves: each closer would wait for the other.
+     *
+     * @param deadline the {@link System#nanoTime()} to stop waiting at, or null to wait without bound
+     * @param closers the threads closing the loop now
+     * @return whether every callback waited for has ended
+     */
+    boolean shutdown(@Nullable Long deadline, Set<Thread> closers) {
         clock.shutdownNow();
         timers.keySet().forEach(this::delete);
+        Thread self = Thread.currentThread();
         for (Thread thread : runningCallbacks) {
-            if (thread != Thread.currentThread()) {
+            if (thread != self && !closers.contains(thread)) {
                 thread.interrupt();
             }
         }
         boolean interrupted = false;
+        boolean ended = true;
         for (Thread thread : runningCallbacks) {
-            while (thread.isAlive() && thread != Thread.currentThread()) { // a callback may close its own loop
+            while (ended && thread.isAlive() && thread != self && !closers.contains(thread)) {
                 try {
-                    thread.join();
+                    if (deadline == null) {
+                        thread.join();
+                    } else {
+                        ended = thread.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                    }
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -113,6 +126,12 @@ final class Timers {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        return ended;
+    }
+
+    /** {@return the callbacks running now, for logging those that outlive a close} */
+    Set<Thread> runningCallbacks() {
+        return Set.copyOf(runningCallbacks);
     }
 
     private final class UserTimer {

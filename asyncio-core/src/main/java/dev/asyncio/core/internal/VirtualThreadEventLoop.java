@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
@@ -38,6 +39,9 @@ public final class VirtualThreadEventLoop implements EventLoop {
     private final Duration cancellationWarningDelay;
     private final RuntimeScope root;
     private final AtomicBoolean rootExited = new AtomicBoolean();
+    /** The threads inside {@link #closeWithin} now. */
+    private final Set<Thread> closers = ConcurrentHashMap.newKeySet();
+
     private final Instant epoch = Instant.now();
     private final long epochNanos = System.nanoTime();
     private final Map<RuntimeTask<?>, Long> cancelledAt = new ConcurrentHashMap<>();
@@ -357,22 +361,40 @@ public final class VirtualThreadEventLoop implements EventLoop {
         return closeWithin(timeout);
     }
 
+    /**
+     * Closes the loop, waiting for its tasks and timer callbacks until {@code timeout} (null: without bound). A thread
+     * already closing this loop that calls it again (an observer or callback its own close runs) returns at once,
+     * false: the outer call finishes the job. Timer callbacks that close the loop are not waited for by other
+     * closers, since each would wait for the other.
+     */
     private boolean closeWithin(@Nullable Duration timeout) {
         RuntimeTask<?> current = Current.task();
         if (current != null && current.loop == this) {
             throw new IllegalStateException(
                     "loop '" + name + "' cannot be closed from its own task '" + current.name() + "'");
         }
+        Thread self = Thread.currentThread();
+        if (!closers.add(self)) {
+            return false;
+        }
+        try {
+            return closeAs(timeout);
+        } finally {
+            closers.remove(self);
+        }
+    }
+
+    private boolean closeAs(@Nullable Duration timeout) {
         closed = true;
         root.cancel("loop '" + name + "' is closing");
         boolean interrupted = false;
-        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        Long deadline = timeout == null ? null : System.nanoTime() + timeout.toNanos();
         for (List<RuntimeTask<?>> left = liveTasks(); !left.isEmpty(); left = liveTasks()) {
             for (RuntimeTask<?> task : left) {
                 if (timeout == null) {
                     interrupted |= task.joinUninterruptibly();
-                } else if (!joinBefore(task, deadline)) {
-                    timers.shutdown();
+                } else if (!joinBefore(task, Objects.requireNonNull(deadline))) {
+                    timers.shutdown(deadline, closers);
                     for (RuntimeTask<?> straggler : liveTasks()) {
                         log.warn(
                                 "Task '{}' of loop '{}' is still running after close({}ms) gave up",
@@ -385,7 +407,17 @@ public final class VirtualThreadEventLoop implements EventLoop {
                 }
             }
         }
-        timers.shutdown();
+        if (!timers.shutdown(deadline, closers)) {
+            for (Thread callback : timers.runningCallbacks()) {
+                log.warn(
+                        "Timer callback '{}' of loop '{}' is still running after close({}ms) gave up",
+                        callback.getName(),
+                        name,
+                        Objects.requireNonNull(timeout).toMillis(),
+                        TaskStacks.of(callback));
+            }
+            return false;
+        }
         if (rootExited.compareAndSet(false, true)) {
             interrupted |= Thread.interrupted();
             root.exit(null);
