@@ -9,6 +9,7 @@ import dev.asyncio.core.CancellationScope;
 import dev.asyncio.core.EventLoop;
 import dev.asyncio.core.Suspension;
 import dev.asyncio.core.Task;
+import dev.asyncio.core.internal.Durations;
 import dev.asyncio.core.internal.Failures;
 import dev.asyncio.exception.TaskCancelledException;
 import dev.asyncio.exception.TaskTimeoutException;
@@ -255,11 +256,11 @@ public final class Asyncio {
             throw waiterCancelled;
         }
         if (!done) {
-            boolean timedOut = task.cancel("waitFor() timed out after " + timeout.toMillis() + "ms");
+            boolean timedOut = task.cancel("waitFor() timed out after " + Durations.saturatedMillis(timeout) + "ms");
             Suspension.joinUninterruptibly(task);
             if (timedOut && task.isCancelled()) {
                 throw new TaskTimeoutException(
-                        "task '" + task.name() + "' timed out after " + timeout.toMillis() + "ms",
+                        "task '" + task.name() + "' timed out after " + Durations.saturatedMillis(timeout) + "ms",
                         Objects.requireNonNull(task.exception()));
             }
         }

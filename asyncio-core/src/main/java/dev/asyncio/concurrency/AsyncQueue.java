@@ -79,6 +79,8 @@ public final class AsyncQueue<T> {
     private final Condition allDone = lock.newCondition();
     /** Items put and not yet marked done; guarded by {@link #lock}. */
     private long unfinished;
+    /** How many times {@code unfinished} has dropped to zero; a joiner returns once it has moved. Guarded by lock. */
+    private long drained;
     /** Written under {@link #lock}; volatile so that {@link #isShutdown()} needs no lock. */
     private volatile boolean shutdown;
 
@@ -219,6 +221,7 @@ public final class AsyncQueue<T> {
             }
             unfinished--;
             if (unfinished == 0) {
+                drained++;
                 allDone.signalAll();
             }
         } finally {
@@ -228,24 +231,27 @@ public final class AsyncQueue<T> {
 
     /**
      * Waits until every item put has been marked done with {@link #taskDone()}; returns at once if none is
-     * unfinished. A shutdown does not release it.
+     * unfinished. It returns once the count of unfinished items has dropped to zero, even if a put follows before the
+     * joiner wakes up (as in Python). A shutdown does not release it.
      *
      * @throws TaskCancelledException if the caller is cancelled before or while waiting
      */
     public void join() {
         Suspension.checkCancelled();
+        long round;
         lock.lock();
         try {
             if (unfinished == 0) {
                 return;
             }
+            round = drained;
         } finally {
             lock.unlock();
         }
         Suspension.suspend(() -> {
             lock.lockInterruptibly();
             try {
-                while (unfinished > 0) {
+                while (unfinished > 0 && drained == round) {
                     allDone.await();
                     Suspension.checkCancelled();
                 }

@@ -2,6 +2,7 @@ package dev.asyncio.concurrency;
 
 import dev.asyncio.concurrency.internal.FairPermits;
 import dev.asyncio.core.Suspension;
+import dev.asyncio.core.internal.Durations;
 import dev.asyncio.exception.TaskCancelledException;
 import dev.asyncio.exception.TaskFailedException;
 import java.time.Duration;
@@ -150,7 +151,7 @@ public final class Semaphore {
             timedOut.increment();
             return false;
         }
-        long nanos = saturatedNanos(timeout);
+        long nanos = Durations.saturatedNanos(timeout);
         boolean taken;
         try {
             taken = Suspension.suspend(() -> permits.tryAcquireSharedNanos(1, nanos));
@@ -257,13 +258,5 @@ public final class Semaphore {
 
     private TaskFailedException failed(Exception e) {
         return new TaskFailedException("body run under semaphore '" + name + "' failed: " + e, e);
-    }
-
-    private static long saturatedNanos(Duration timeout) {
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 }

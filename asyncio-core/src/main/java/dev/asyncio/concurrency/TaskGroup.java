@@ -61,7 +61,6 @@ public final class TaskGroup implements AutoCloseable {
     private final Thread owner = Thread.currentThread();
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Task<?>> tasks = new ArrayList<>(); // guarded by lock
-    private final List<Task<?>> failuresInOrder = new ArrayList<>(); // guarded by lock
     private boolean closed; // guarded by lock
     private boolean cancelled; // guarded by lock
     private volatile boolean waited;
@@ -109,8 +108,9 @@ public final class TaskGroup implements AutoCloseable {
         } catch (Throwable failure) {
             group.abandon("the task group's body threw " + failure.getClass().getSimpleName());
             for (Task<?> task : group.tasks()) {
-                if (task.state() == TaskState.FAILED) {
-                    failure.addSuppressed(Objects.requireNonNull(task.exception()));
+                Throwable childFailure = task.state() == TaskState.FAILED ? task.exception() : null;
+                if (childFailure != null && childFailure != failure) { // the body may rethrow a child's own failure
+                    failure.addSuppressed(childFailure);
                 }
             }
             throw failure;
@@ -161,18 +161,40 @@ public final class TaskGroup implements AutoCloseable {
         }
         Task<T> task = name == null ? scope.createTask(body) : scope.createTask(name, body);
         boolean cancelNow;
+        boolean closedMeanwhile;
         lock.lock();
         try {
-            tasks.add(task);
+            closedMeanwhile = closed;
+            if (!closedMeanwhile) {
+                tasks.add(task);
+            }
             cancelNow = cancelled;
         } finally {
             lock.unlock();
         }
-        task.addDoneCallback(this::onDone);
+        if (closedMeanwhile) { // waitAll() or close() took its list of tasks while this one was being created
+            task.cancel("its task group was closed while it was being spawned");
+            Suspension.joinUninterruptibly(task);
+            throw new IllegalStateException("task group is closed: spawn before waitAll() or close()");
+        }
+        whenDone(task);
         if (cancelNow) {
             cancelByGroup(task, "its task group was cancelled while it was being spawned");
         }
         return task;
+    }
+
+    /**
+     * Registers the group's done callback. A runtime task's failure is not marked as retrieved by it: the group
+     * delivers failures through {@code waitAll()} or {@code run}, and one it never delivers (closed without {@code
+     * waitAll()}) is logged as unretrieved, like any other.
+     */
+    private void whenDone(Task<?> task) {
+        if (task instanceof RuntimeTask<?> runtimeTask) {
+            runtimeTask.whenDone(this::onDone);
+        } else {
+            task.addDoneCallback(this::onDone);
+        }
     }
 
     /** The first failure cancels every other task of the group. */
@@ -183,7 +205,6 @@ public final class TaskGroup implements AutoCloseable {
         List<Task<?>> others;
         lock.lock();
         try {
-            failuresInOrder.add(task);
             if (cancelled) {
                 return;
             }
@@ -302,18 +323,27 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     /**
-     * Builds the report from the tasks' states, which are final once they have been joined; the done callbacks only
-     * tell which failure came first, and may still be running on the tasks' threads when {@code waitAll()} gets here.
+     * Builds the report from the tasks' states, which are final once they have been joined (the done callbacks may
+     * still be running on the tasks' threads when {@code waitAll()} gets here, so they are not asked). The first
+     * failure is the one that ended first, by the runtime's order of endings.
      */
     private @Nullable GatherException failure(List<Task<?>> all) {
         Map<Integer, String> names = new LinkedHashMap<>();
         Map<Integer, Throwable> exceptions = new LinkedHashMap<>();
         Map<Integer, @Nullable Object> results = new LinkedHashMap<>();
+        Throwable first = null;
+        long firstOrder = Long.MAX_VALUE;
         for (int i = 0; i < all.size(); i++) {
             Task<?> task = all.get(i);
             names.put(i, task.name());
             if (task.state() == TaskState.FAILED) {
-                exceptions.put(i, Objects.requireNonNull(task.exception()));
+                Throwable exception = Objects.requireNonNull(task.exception());
+                exceptions.put(i, exception);
+                long order = RuntimeTask.endingOrder(task);
+                if (first == null || order < firstOrder) {
+                    first = exception;
+                    firstOrder = order;
+                }
             } else if (task.state() == TaskState.COMPLETED) {
                 results.put(i, task.result());
             }
@@ -321,28 +351,7 @@ public final class TaskGroup implements AutoCloseable {
         if (exceptions.isEmpty()) {
             return null;
         }
-        Throwable first;
-        lock.lock();
-        try {
-            first = firstToFail();
-        } finally {
-            lock.unlock();
-        }
         return new GatherException(SOURCE, names, exceptions, results, first);
-    }
-
-    /**
-     * {@return the exception of the failure that happened first: by the runtime's order of endings, which no done
-     * callback's timing can invert, then by the order the group saw them; null if none} Call with the lock held.
-     */
-    private @Nullable Throwable firstToFail() {
-        Task<?> first = null;
-        for (Task<?> failed : failuresInOrder) {
-            if (first == null || RuntimeTask.endingOrder(failed) < RuntimeTask.endingOrder(first)) {
-                first = failed;
-            }
-        }
-        return first == null ? null : first.exception();
     }
 
     /** {@return how many of the group's tasks have not ended} */

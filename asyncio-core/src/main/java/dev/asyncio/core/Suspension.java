@@ -1,6 +1,7 @@
 package dev.asyncio.core;
 
 import dev.asyncio.core.internal.Cancellations;
+import dev.asyncio.core.internal.Durations;
 import dev.asyncio.core.internal.Waiting;
 import java.time.Duration;
 import java.util.Objects;
@@ -108,7 +109,7 @@ public final class Suspension {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
         }
-        return Waiting.join(task, timeout.toNanos());
+        return Waiting.join(task, Durations.saturatedNanos(timeout));
     }
 
     /**

@@ -9,13 +9,14 @@ import dev.asyncio.core.internal.RuntimeTask;
 import dev.asyncio.exception.GatherException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -49,7 +50,8 @@ public final class Gathering<T extends @Nullable Object> {
     private final AtomicInteger remaining;
 
     private final CountDownLatch wake = new CountDownLatch(1);
-    private final BitSet cancelledByUs = new BitSet();
+    /** The inputs a failing-fast gather cancelled itself, by identity: a task passed twice is cancelled once. */
+    private final Set<Task<?>> cancelledByUs = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private Gathering(List<Task<? extends T>> tasks, boolean failFast) {
         this.tasks = tasks;
@@ -229,9 +231,9 @@ public final class Gathering<T extends @Nullable Object> {
         Task<? extends T> trigger = tasks.get(failed);
         String reason = source + " cancelled it after task '" + trigger.name() + "' "
                 + (trigger.isCancelled() ? "was cancelled" : "failed");
-        for (int i = 0; i < tasks.size(); i++) {
-            if (tasks.get(i).cancel(reason)) {
-                cancelledByUs.set(i);
+        for (Task<? extends T> task : tasks) {
+            if (task.cancel(reason)) {
+                cancelledByUs.add(task);
             }
         }
         for (Task<? extends T> task : tasks) {
@@ -250,7 +252,7 @@ public final class Gathering<T extends @Nullable Object> {
             switch (task.state()) {
                 case COMPLETED -> results.put(i, task.result());
                 case FAILED, CANCELLED -> {
-                    if (task.isCancelled() && excludeOwnCancellations && cancelledByUs.get(i)) {
+                    if (task.isCancelled() && excludeOwnCancellations && cancelledByUs.contains(task)) {
                         continue;
                     }
                     exceptions.put(i, Objects.requireNonNull(task.exception()));

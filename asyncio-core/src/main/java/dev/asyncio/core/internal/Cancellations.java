@@ -32,31 +32,45 @@ public final class Cancellations {
     public static void throwIfCancelled() {
         TaskCancelledException cancellation = pending();
         if (cancellation != null) {
-            Thread.interrupted();
+            clearCancellationInterrupt();
             throw cancellation;
         }
     }
 
     /**
-     * Turns an interrupt the calling thread received while blocked into the exception to throw. An interrupt the
-     * runtime did not send cancels the current task; on a thread that is not a task the interrupt status is set again.
+     * Turns an interrupt the calling thread received while blocked into the exception to throw, with the interrupt
+     * status cleared. An interrupt the runtime did not send cancels the current task; on a thread that is not a task
+     * the interrupt status is set again.
      */
     public static TaskCancelledException interrupted() {
         TaskCancelledException cancellation = pending();
-        if (cancellation != null) {
-            return cancellation;
-        }
-        RuntimeTask<?> task = Current.task();
-        if (task != null) {
-            task.cancel("its thread was interrupted");
-            TaskCancelledException own = pending();
-            if (own != null) {
-                return own;
+        if (cancellation == null) {
+            RuntimeTask<?> task = Current.task();
+            if (task != null) {
+                task.cancel("its thread was interrupted"); // interrupts this thread again, here and now
+                cancellation = pending();
             }
+        }
+        if (cancellation != null) {
+            clearCancellationInterrupt();
+            return cancellation;
         }
         Thread.currentThread().interrupt();
         return new TaskCancelledException(
                 "thread '" + Thread.currentThread().getName() + "' was interrupted while blocked");
+    }
+
+    /**
+     * Clears the interrupt a cancellation sent, once it has been sent: a task's canceller interrupts after its request
+     * is visible, so the task waits for that (as its runner does when the body exits), lest the interrupt land after
+     * the exception that was meant to clear it.
+     */
+    private static void clearCancellationInterrupt() {
+        RuntimeTask<?> task = Current.task();
+        if (task != null) {
+            task.awaitCancelInterrupt();
+        }
+        Thread.interrupted();
     }
 
     /**

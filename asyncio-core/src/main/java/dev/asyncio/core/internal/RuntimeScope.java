@@ -128,9 +128,9 @@ public final class RuntimeScope implements CancellationScope {
     }
 
     private void armDeadline(Duration timeout) {
-        String reason = "its deadline of " + timeout.toMillis() + "ms passed";
+        String reason = "its deadline of " + Durations.saturatedMillis(timeout) + "ms passed";
         deadlineReason = reason;
-        deadline = Instant.now().plus(timeout);
+        deadline = Durations.fromNow(timeout);
         if (timeout.isZero()) {
             cancel(reason);
         } else {

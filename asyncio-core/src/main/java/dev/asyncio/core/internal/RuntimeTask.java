@@ -205,11 +205,7 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
 
     private void finish(@Nullable T result, @Nullable Throwable thrown) {
         Object request = CANCELLATION.compareAndExchange(this, null, SEALED);
-        if (request != null) {
-            while (!interruptSent) {
-                Thread.yield(); // the canceller is between winning and interrupting
-            }
-        }
+        awaitCancelInterrupt(); // a request that won before the seal (then still in place) has sent its interrupt
         Thread.interrupted(); // the body has exited: no interrupt, sent by the runtime or not, outlives it
         TaskCancelledException cancelled = null;
         if (request instanceof String reason) {
@@ -337,6 +333,18 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
         return cancellation instanceof String reason ? cancelMessage(reason) : null;
     }
 
+    /**
+     * Waits until the pending cancellation request of this task, if any, has interrupted its thread; called on that
+     * thread before it clears its interrupt status for the request.
+     */
+    void awaitCancelInterrupt() {
+        if (cancellation instanceof String) {
+            while (!interruptSent) {
+                Thread.yield(); // the canceller is between winning and interrupting
+            }
+        }
+    }
+
     /** {@return whether a cancellation was requested and the body has not exited} */
     boolean isCancelRequested() {
         return cancellation instanceof String;
@@ -413,12 +421,23 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
     }
 
     @Override
-    @SuppressWarnings("unchecked") // the signal hands every callback this task
     public void addDoneCallback(Consumer<? super Task<T>> callback) {
         Objects.requireNonNull(callback, "callback");
         if (status != TaskState.COMPLETED) { // a completed task cannot fail any more
             markRetrieved();
         }
+        whenDone(callback);
+    }
+
+    /**
+     * Like {@link #addDoneCallback}, for the runtime's own bookkeeping: registering does not count as retrieving a
+     * failure, so one that the registrant never hands on is still logged as unretrieved.
+     *
+     * @param callback told once the task has ended
+     */
+    @SuppressWarnings("unchecked") // the signal hands every callback this task
+    public void whenDone(Consumer<? super Task<T>> callback) {
+        Objects.requireNonNull(callback, "callback");
         if (!whenReleased((Consumer<Object>) (Consumer<?>) callback)) {
             try {
                 callback.accept(this);

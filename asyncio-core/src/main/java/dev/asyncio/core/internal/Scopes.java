@@ -43,7 +43,7 @@ public final class Scopes {
         } catch (TaskCancelledException cancelled) {
             if (scope.expiredByOwnDeadline()) {
                 throw new TaskTimeoutException(
-                        scope.describe() + " timed out after " + timeout.toMillis() + "ms", cancelled);
+                        scope.describe() + " timed out after " + Durations.saturatedMillis(timeout) + "ms", cancelled);
             }
             throw cancelled;
         }

@@ -48,7 +48,7 @@ final class Timers {
     @Nullable
     Future<?> schedule(Duration delay, Runnable action) {
         try {
-            return clock.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return clock.schedule(action, Durations.saturatedNanos(delay), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopped) {
             return null;
         }
@@ -56,7 +56,8 @@ final class Timers {
 
     /** Runs a short internal action on the clock thread every {@code period} until the clock stops. */
     void every(Duration period, Runnable action) {
-        clock.scheduleWithFixedDelay(action, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        long nanos = Durations.saturatedNanos(period);
+        clock.scheduleWithFixedDelay(action, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
     long add(Duration delay, @Nullable Duration period, Runnable callback) {
@@ -66,8 +67,12 @@ final class Timers {
         timers.put(id, timer);
         try {
             timer.future = period == null
-                    ? clock.schedule(timer::fire, delay.toNanos(), TimeUnit.NANOSECONDS)
-                    : clock.scheduleAtFixedRate(timer::fire, delay.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+                    ? clock.schedule(timer::fire, Durations.saturatedNanos(delay), TimeUnit.NANOSECONDS)
+                    : clock.scheduleAtFixedRate(
+                            timer::fire,
+                            Durations.saturatedNanos(delay),
+                            Durations.saturatedNanos(period),
+                            TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopped) {
             timers.remove(id);
             throw new IllegalStateException("loop '" + loopName + "' is closed", stopped);

@@ -263,7 +263,7 @@ public final class VirtualThreadEventLoop implements EventLoop {
         cancelledAt.forEach((task, since) -> {
             if (task.isDone()) {
                 cancelledAt.remove(task);
-            } else if (now - since >= cancellationWarningDelay.toNanos()) {
+            } else if (now - since >= Durations.saturatedNanos(cancellationWarningDelay)) {
                 cancelledAt.remove(task);
                 log.warn(
                         "Task '{}' of loop '{}' is still running {}ms after its cancellation; its body does not reach a"
@@ -388,7 +388,7 @@ public final class VirtualThreadEventLoop implements EventLoop {
         closed = true;
         root.cancel("loop '" + name + "' is closing");
         boolean interrupted = false;
-        Long deadline = timeout == null ? null : System.nanoTime() + timeout.toNanos();
+        Long deadline = timeout == null ? null : System.nanoTime() + Durations.saturatedNanos(timeout);
         for (List<RuntimeTask<?>> left = liveTasks(); !left.isEmpty(); left = liveTasks()) {
             for (RuntimeTask<?> task : left) {
                 if (timeout == null) {
@@ -400,7 +400,7 @@ public final class VirtualThreadEventLoop implements EventLoop {
                                 "Task '{}' of loop '{}' is still running after close({}ms) gave up",
                                 straggler.name(),
                                 name,
-                                timeout.toMillis(),
+                                Durations.saturatedMillis(timeout),
                                 TaskStacks.of(straggler));
                     }
                     return false;
@@ -413,7 +413,7 @@ public final class VirtualThreadEventLoop implements EventLoop {
                         "Timer callback '{}' of loop '{}' is still running after close({}ms) gave up",
                         callback.getName(),
                         name,
-                        Objects.requireNonNull(timeout).toMillis(),
+                        Durations.saturatedMillis(Objects.requireNonNull(timeout)),
                         TaskStacks.of(callback));
             }
             return false;
