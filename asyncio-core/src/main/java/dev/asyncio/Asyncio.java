@@ -151,7 +151,12 @@ public final class Asyncio {
             }
         }
         if (future.isCompletedExceptionally()) {
-            throw Failures.unchecked("the awaited CompletionStage", future.exceptionNow());
+            Throwable failure = future.exceptionNow();
+            if (failure instanceof CancellationException cancelled && !(failure instanceof TaskCancelledException)) {
+                // a stage derived from a cancelled one fails with the cancellation rather than being cancelled itself
+                throw new TaskCancelledException("the awaited CompletionStage was cancelled", cancelled);
+            }
+            throw Failures.unchecked("the awaited CompletionStage", failure);
         }
         return future.resultNow();
     }

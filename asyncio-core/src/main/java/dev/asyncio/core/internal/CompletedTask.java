@@ -11,9 +11,13 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A task that completed before it was made: no loop, no scope, no events, no statistics. */
 public final class CompletedTask<T extends @Nullable Object> implements Task<T>, Joinable {
+    private static final Logger log = LoggerFactory.getLogger(CompletedTask.class);
+
     private final long id = Ids.nextTask();
     private final Instant createdAt = Instant.now();
     private final T value;
@@ -85,7 +89,12 @@ public final class CompletedTask<T extends @Nullable Object> implements Task<T>,
 
     @Override
     public void addDoneCallback(Consumer<? super Task<T>> callback) {
-        Objects.requireNonNull(callback, "callback").accept(this);
+        Objects.requireNonNull(callback, "callback");
+        try {
+            callback.accept(this);
+        } catch (Throwable e) {
+            log.error("A done callback of {} threw", this, e);
+        }
     }
 
     @Override

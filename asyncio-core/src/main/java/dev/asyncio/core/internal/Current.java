@@ -88,6 +88,7 @@ public final class Current {
             } else if (scope != null) {
                 SCOPE.set(scope);
             }
+            Thread.interrupted(); // an interrupt the action set is not the caller's
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

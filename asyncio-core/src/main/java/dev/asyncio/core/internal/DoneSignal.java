@@ -154,6 +154,8 @@ abstract class DoneSignal {
                 callback.accept(subject);
             } catch (Throwable e) {
                 log.error("A done callback of {} threw", subject, e);
+            } finally {
+                Thread.interrupted(); // each callback starts with no interrupt set, whatever the one before did
             }
         }
     }

@@ -501,8 +501,9 @@ public final class RuntimeScope implements CancellationScope {
     TaskTree.ScopeNode describe(boolean withStacks) {
         List<TaskTree.TaskNode> taskNodes = new ArrayList<>();
         tasks.forEach(task -> {
-            if (!task.isDone()) {
-                taskNodes.add(task.describe(withStacks));
+            TaskTree.TaskNode node = task.describe(withStacks);
+            if (node != null) {
+                taskNodes.add(node);
             }
         });
         taskNodes.sort(Comparator.comparingLong(TaskTree.TaskNode::id));

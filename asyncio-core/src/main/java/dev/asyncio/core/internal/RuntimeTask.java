@@ -46,12 +46,14 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
 
     private static final VarHandle STATUS;
     private static final VarHandle CANCELLATION;
+    private static final VarHandle ANNOUNCER;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATUS = lookup.findVarHandle(RuntimeTask.class, "status", Object.class);
             CANCELLATION = lookup.findVarHandle(RuntimeTask.class, "cancellation", Object.class);
+            ANNOUNCER = lookup.findVarHandle(RuntimeTask.class, "announcer", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -89,6 +91,15 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
     private volatile @Nullable Object cancellation;
     /** Set by the winning cancel request once it has interrupted the thread of a started task. */
     private volatile boolean interruptSent;
+
+    /**
+     * While CREATED is being delivered to observers: the delivering thread, or a {@link Deferred} if the task ended
+     * meanwhile and its ending waits for the delivery to finish; else null.
+     */
+    private volatile @Nullable Object announcer;
+
+    /** An ending that waits until the thread delivering CREATED has finished. */
+    private record Deferred(Thread announcer) {}
 
     /** When the task was admitted; written before the move to RUNNING, read only after it. */
     private long startedNanos;
@@ -249,12 +260,39 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
         ended(state, exception, true);
     }
 
+    /** Marks CREATED as being delivered to observers by the calling thread, which spawns the task. */
+    void announcing() {
+        announcer = Thread.currentThread();
+    }
+
+    /**
+     * Marks CREATED as delivered to every observer; an ending deferred meanwhile (an observer of CREATED cancelled the
+     * task) runs now, so that every observer sees CREATED before the terminal event.
+     */
+    void announced() {
+        if (!ANNOUNCER.compareAndSet(this, Thread.currentThread(), null)) {
+            announcer = null;
+            Ending ending = (Ending) status; // only a cancel of the pending task can end it this early
+            ended(ending.state(), ending.exception(), false);
+        }
+    }
+
+    /** {@return whether {@code thread} is delivering this task's CREATED event now, so the task cannot progress} */
+    boolean isAnnouncedBy(Thread thread) {
+        Object current = announcer;
+        return current == thread || (current instanceof Deferred deferred && deferred.announcer() == thread);
+    }
+
     /**
      * Everything after the terminal move: the terminal event, then awaiters and callbacks. A task ended by another
      * thread (its canceller, or its admitter when its thread could not start) runs its callbacks there with no
-     * current task.
+     * current task. A task ended while CREATED is still being delivered leaves all of it to {@link #announced}.
      */
     private void ended(TaskState state, @Nullable Throwable exception, boolean onOwnThread) {
+        Object delivering = announcer;
+        if (delivering instanceof Thread thread && ANNOUNCER.compareAndSet(this, thread, new Deferred(thread))) {
+            return;
+        }
         if (stallWatched) {
             loop.forgetStall(this);
         }
@@ -532,14 +570,21 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
         return thread;
     }
 
-    /** {@return this task as a tree node, with its thread's stack if asked and it has started} */
-    TaskTree.TaskNode describe(boolean withStack) {
+    /**
+     * {@return this task as a tree node, with its thread's stack if asked and it has started; null once it has ended}
+     * The state is read once, so a task that ends meanwhile is never shown in a terminal state.
+     */
+    TaskTree.@Nullable TaskNode describe(boolean withStack) {
+        Object s = status;
+        if (!(s instanceof TaskState state) || state == TaskState.COMPLETED) {
+            return null; // an Ending, or COMPLETED
+        }
         Thread t = thread;
         List<StackTraceElement> stack = withStack && t != null ? List.of(t.getStackTrace()) : List.of();
         return new TaskTree.TaskNode(
                 id,
                 name(),
-                state(),
+                state,
                 priority,
                 loop.recordsTaskTimestamps() ? Duration.ofNanos(System.nanoTime() - createdNanos) : null,
                 parent == null ? null : parent.id(),

@@ -25,7 +25,10 @@ final class TaskFuture<T> extends CompletableFuture<T> {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        task.cancel("its CompletableFuture was cancelled");
+        if (!task.cancel("its CompletableFuture was cancelled") && task.isDone()) {
+            completeWith(task); // the task ended first (its awaiters may not be released yet): its outcome stands
+            return isCancelled();
+        }
         return super.cancel(mayInterruptIfRunning);
     }
 

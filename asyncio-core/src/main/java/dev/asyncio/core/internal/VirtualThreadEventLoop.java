@@ -103,7 +103,11 @@ public final class VirtualThreadEventLoop implements EventLoop {
         Object propagated = propagator == null ? null : propagator.capture();
         RuntimeTask<T> task = new RuntimeTask<>(this, scope, taskName, priority, body, propagated);
         counters.created();
-        observers.task(TaskEvent.Type.CREATED, task, null);
+        if (observers.isEnabled()) { // with no observer, nobody can see (and end) the task before it is registered
+            task.announcing();
+            observers.task(TaskEvent.Type.CREATED, task, null);
+            task.announced();
+        }
         scope.register(task);
         if (task.state() == TaskState.PENDING) {
             admission.submit(task);

@@ -80,6 +80,10 @@ public final class Waiting {
         if (task == Current.task()) {
             throw new IllegalStateException("task '" + task.name() + "' cannot await itself: it would never end");
         }
+        if (task instanceof RuntimeTask<?> announced && announced.isAnnouncedBy(Thread.currentThread())) {
+            throw new IllegalStateException("task '" + task.name() + "' cannot be awaited by an observer of its"
+                    + " CREATED event: it cannot start, or end, before that event has been delivered");
+        }
         if (task instanceof RuntimeTask<?> own && own.thread() == Thread.currentThread() && !own.isReleased()) {
             throw new IllegalStateException("task '" + task.name() + "' cannot be awaited on its own thread before it"
                     + " has released its awaiters (from an observer of its terminal event): it would never end");
