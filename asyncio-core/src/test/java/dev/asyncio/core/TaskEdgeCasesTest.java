@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -585,5 +586,40 @@ class TaskEdgeCasesTest {
         public CompletionStage<T> exceptionally(java.util.function.Function<Throwable, ? extends T> fn) {
             return delegate.exceptionally(fn);
         }
+    }
+
+    /**
+     * Done callbacks run in the order they were added, also when one is added while earlier ones are still running:
+     * the late one runs after every callback added before it.
+     */
+    @Test
+    void callbacksRunInTheOrderAddedEvenWhenOneIsAddedWhileEarlierOnesRun() throws Exception {
+        CountDownLatch finish = new CountDownLatch(1);
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        Task<Integer> task = loop.createTask(() -> {
+            finish.await();
+            return 1;
+        });
+        task.addDoneCallback(t -> {
+            order.add("first");
+            firstStarted.countDown();
+            try {
+                releaseFirst.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        task.addDoneCallback(t -> order.add("second"));
+        try {
+            finish.countDown();
+            assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            task.addDoneCallback(t -> order.add("third"));
+        } finally {
+            releaseFirst.countDown();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> order.size() == 3);
+        assertThat(order).containsExactly("first", "second", "third");
     }
 }

@@ -80,13 +80,16 @@ public final class Waiting {
         if (task == Current.task()) {
             throw new IllegalStateException("task '" + task.name() + "' cannot await itself: it would never end");
         }
-        if (task instanceof RuntimeTask<?> announced && announced.isAnnouncedBy(Thread.currentThread())) {
-            throw new IllegalStateException("task '" + task.name() + "' cannot be awaited by an observer of its"
-                    + " CREATED event: it cannot start, or end, before that event has been delivered");
-        }
-        if (task instanceof RuntimeTask<?> own && own.thread() == Thread.currentThread() && !own.isReleased()) {
-            throw new IllegalStateException("task '" + task.name() + "' cannot be awaited on its own thread before it"
-                    + " has released its awaiters (from an observer of its terminal event): it would never end");
+        if (task instanceof RuntimeTask<?> runtimeTask) {
+            Thread self = Thread.currentThread();
+            if (runtimeTask.isAnnouncedBy(self)) {
+                throw new IllegalStateException("task '" + task.name() + "' cannot be awaited by an observer of its"
+                        + " CREATED event: it cannot start, or end, before that event has been delivered");
+            }
+            if (runtimeTask.thread() == self && !runtimeTask.isReleased()) {
+                throw new IllegalStateException("task '" + task.name() + "' cannot be awaited on its own thread before"
+                        + " it has released its awaiters (from an observer of its terminal event): it would never end");
+            }
         }
         if (task instanceof Joinable joinable) {
             return joinable;
