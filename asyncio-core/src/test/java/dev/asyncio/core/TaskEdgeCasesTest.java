@@ -10,6 +10,8 @@ import dev.asyncio.core.observe.TaskEvent;
 import dev.asyncio.exception.TaskCancelledException;
 import dev.asyncio.exception.TaskFailedException;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -270,7 +272,7 @@ class TaskEdgeCasesTest {
     @Test
     void awaitingAMinimalStageWorks() {
         CompletableFuture<Integer> source = new CompletableFuture<>();
-        CompletionStage<Integer> minimal = new MinimalStage<>(source);
+        CompletionStage<Integer> minimal = minimalStage(source);
         Task<Integer> waiter = loop.createTask(() -> Asyncio.await(minimal));
         source.complete(5);
         assertThat(Asyncio.await(waiter)).isEqualTo(5);
@@ -278,14 +280,13 @@ class TaskEdgeCasesTest {
         CompletableFuture<Integer> failing = new CompletableFuture<>();
         IOException cause = new IOException("x");
         failing.completeExceptionally(cause);
-        assertThatThrownBy(() -> Asyncio.await(new MinimalStage<>(failing)))
+        assertThatThrownBy(() -> Asyncio.await(minimalStage(failing)))
                 .isInstanceOf(TaskFailedException.class)
                 .hasCause(cause);
 
         CompletableFuture<Integer> cancelled = new CompletableFuture<>();
         cancelled.cancel(false);
-        assertThatThrownBy(() -> Asyncio.await(new MinimalStage<>(cancelled)))
-                .isInstanceOf(TaskCancelledException.class);
+        assertThatThrownBy(() -> Asyncio.await(minimalStage(cancelled))).isInstanceOf(TaskCancelledException.class);
     }
 
     /** Awaiting a cancelled task on a plain thread leaves the caller's interrupt status clear. */
@@ -359,233 +360,22 @@ class TaskEdgeCasesTest {
         Asyncio.await(real);
     }
 
-    /** A CompletionStage whose toCompletableFuture is unsupported, as some libraries' stages are. */
-    private record MinimalStage<T>(CompletableFuture<T> delegate) implements CompletionStage<T> {
-        @Override
-        public CompletableFuture<T> toCompletableFuture() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletionStage<T> whenComplete(java.util.function.BiConsumer<? super T, ? super Throwable> action) {
-            return new MinimalStage<>(delegate.whenComplete(action));
-        }
-
-        // everything else delegates; none of it is used by await
-        @Override
-        public <U> CompletionStage<U> thenApply(java.util.function.Function<? super T, ? extends U> fn) {
-            return delegate.thenApply(fn);
-        }
-
-        @Override
-        public <U> CompletionStage<U> thenApplyAsync(java.util.function.Function<? super T, ? extends U> fn) {
-            return delegate.thenApplyAsync(fn);
-        }
-
-        @Override
-        public <U> CompletionStage<U> thenApplyAsync(
-                java.util.function.Function<? super T, ? extends U> fn, java.util.concurrent.Executor executor) {
-            return delegate.thenApplyAsync(fn, executor);
-        }
-
-        @Override
-        public CompletionStage<Void> thenAccept(java.util.function.Consumer<? super T> action) {
-            return delegate.thenAccept(action);
-        }
-
-        @Override
-        public CompletionStage<Void> thenAcceptAsync(java.util.function.Consumer<? super T> action) {
-            return delegate.thenAcceptAsync(action);
-        }
-
-        @Override
-        public CompletionStage<Void> thenAcceptAsync(
-                java.util.function.Consumer<? super T> action, java.util.concurrent.Executor executor) {
-            return delegate.thenAcceptAsync(action, executor);
-        }
-
-        @Override
-        public CompletionStage<Void> thenRun(Runnable action) {
-            return delegate.thenRun(action);
-        }
-
-        @Override
-        public CompletionStage<Void> thenRunAsync(Runnable action) {
-            return delegate.thenRunAsync(action);
-        }
-
-        @Override
-        public CompletionStage<Void> thenRunAsync(Runnable action, java.util.concurrent.Executor executor) {
-            return delegate.thenRunAsync(action, executor);
-        }
-
-        @Override
-        public <U, V> CompletionStage<V> thenCombine(
-                CompletionStage<? extends U> other,
-                java.util.function.BiFunction<? super T, ? super U, ? extends V> fn) {
-            return delegate.thenCombine(other, fn);
-        }
-
-        @Override
-        public <U, V> CompletionStage<V> thenCombineAsync(
-                CompletionStage<? extends U> other,
-                java.util.function.BiFunction<? super T, ? super U, ? extends V> fn) {
-            return delegate.thenCombineAsync(other, fn);
-        }
-
-        @Override
-        public <U, V> CompletionStage<V> thenCombineAsync(
-                CompletionStage<? extends U> other,
-                java.util.function.BiFunction<? super T, ? super U, ? extends V> fn,
-                java.util.concurrent.Executor executor) {
-            return delegate.thenCombineAsync(other, fn, executor);
-        }
-
-        @Override
-        public <U> CompletionStage<Void> thenAcceptBoth(
-                CompletionStage<? extends U> other, java.util.function.BiConsumer<? super T, ? super U> action) {
-            return delegate.thenAcceptBoth(other, action);
-        }
-
-        @Override
-        public <U> CompletionStage<Void> thenAcceptBothAsync(
-                CompletionStage<? extends U> other, java.util.function.BiConsumer<? super T, ? super U> action) {
-            return delegate.thenAcceptBothAsync(other, action);
-        }
-
-        @Override
-        public <U> CompletionStage<Void> thenAcceptBothAsync(
-                CompletionStage<? extends U> other,
-                java.util.function.BiConsumer<? super T, ? super U> action,
-                java.util.concurrent.Executor executor) {
-            return delegate.thenAcceptBothAsync(other, action, executor);
-        }
-
-        @Override
-        public CompletionStage<Void> runAfterBoth(CompletionStage<?> other, Runnable action) {
-            return delegate.runAfterBoth(other, action);
-        }
-
-        @Override
-        public CompletionStage<Void> runAfterBothAsync(CompletionStage<?> other, Runnable action) {
-            return delegate.runAfterBothAsync(other, action);
-        }
-
-        @Override
-        public CompletionStage<Void> runAfterBothAsync(
-                CompletionStage<?> other, Runnable action, java.util.concurrent.Executor executor) {
-            return delegate.runAfterBothAsync(other, action, executor);
-        }
-
-        @Override
-        public <U> CompletionStage<U> applyToEither(
-                CompletionStage<? extends T> other, java.util.function.Function<? super T, U> fn) {
-            return delegate.applyToEither(other, fn);
-        }
-
-        @Override
-        public <U> CompletionStage<U> applyToEitherAsync(
-                CompletionStage<? extends T> other, java.util.function.Function<? super T, U> fn) {
-            return delegate.applyToEitherAsync(other, fn);
-        }
-
-        @Override
-        public <U> CompletionStage<U> applyToEitherAsync(
-                CompletionStage<? extends T> other,
-                java.util.function.Function<? super T, U> fn,
-                java.util.concurrent.Executor executor) {
-            return delegate.applyToEitherAsync(other, fn, executor);
-        }
-
-        @Override
-        public CompletionStage<Void> acceptEither(
-                CompletionStage<? extends T> other, java.util.function.Consumer<? super T> action) {
-            return delegate.acceptEither(other, action);
-        }
-
-        @Override
-        public CompletionStage<Void> acceptEitherAsync(
-                CompletionStage<? extends T> other, java.util.function.Consumer<? super T> action) {
-            return delegate.acceptEitherAsync(other, action);
-        }
-
-        @Override
-        public CompletionStage<Void> acceptEitherAsync(
-                CompletionStage<? extends T> other,
-                java.util.function.Consumer<? super T> action,
-                java.util.concurrent.Executor executor) {
-            return delegate.acceptEitherAsync(other, action, executor);
-        }
-
-        @Override
-        public CompletionStage<Void> runAfterEither(CompletionStage<?> other, Runnable action) {
-            return delegate.runAfterEither(other, action);
-        }
-
-        @Override
-        public CompletionStage<Void> runAfterEitherAsync(CompletionStage<?> other, Runnable action) {
-            return delegate.runAfterEitherAsync(other, action);
-        }
-
-        @Override
-        public CompletionStage<Void> runAfterEitherAsync(
-                CompletionStage<?> other, Runnable action, java.util.concurrent.Executor executor) {
-            return delegate.runAfterEitherAsync(other, action, executor);
-        }
-
-        @Override
-        public <U> CompletionStage<U> thenCompose(
-                java.util.function.Function<? super T, ? extends CompletionStage<U>> fn) {
-            return delegate.thenCompose(fn);
-        }
-
-        @Override
-        public <U> CompletionStage<U> thenComposeAsync(
-                java.util.function.Function<? super T, ? extends CompletionStage<U>> fn) {
-            return delegate.thenComposeAsync(fn);
-        }
-
-        @Override
-        public <U> CompletionStage<U> thenComposeAsync(
-                java.util.function.Function<? super T, ? extends CompletionStage<U>> fn,
-                java.util.concurrent.Executor executor) {
-            return delegate.thenComposeAsync(fn, executor);
-        }
-
-        @Override
-        public <U> CompletionStage<U> handle(java.util.function.BiFunction<? super T, Throwable, ? extends U> fn) {
-            return delegate.handle(fn);
-        }
-
-        @Override
-        public <U> CompletionStage<U> handleAsync(java.util.function.BiFunction<? super T, Throwable, ? extends U> fn) {
-            return delegate.handleAsync(fn);
-        }
-
-        @Override
-        public <U> CompletionStage<U> handleAsync(
-                java.util.function.BiFunction<? super T, Throwable, ? extends U> fn,
-                java.util.concurrent.Executor executor) {
-            return delegate.handleAsync(fn, executor);
-        }
-
-        @Override
-        public CompletionStage<T> whenCompleteAsync(
-                java.util.function.BiConsumer<? super T, ? super Throwable> action) {
-            return delegate.whenCompleteAsync(action);
-        }
-
-        @Override
-        public CompletionStage<T> whenCompleteAsync(
-                java.util.function.BiConsumer<? super T, ? super Throwable> action,
-                java.util.concurrent.Executor executor) {
-            return delegate.whenCompleteAsync(action, executor);
-        }
-
-        @Override
-        public CompletionStage<T> exceptionally(java.util.function.Function<Throwable, ? extends T> fn) {
-            return delegate.exceptionally(fn);
-        }
+    /** {@return a stage over {@code delegate} whose toCompletableFuture is unsupported, as some libraries' are} */
+    @SuppressWarnings("unchecked") // the proxy implements CompletionStage and forwards to a CompletableFuture<T>
+    private static <T> CompletionStage<T> minimalStage(CompletableFuture<T> delegate) {
+        return (CompletionStage<T>) Proxy.newProxyInstance(
+                CompletionStage.class.getClassLoader(),
+                new Class<?>[] {CompletionStage.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("toCompletableFuture")) {
+                        throw new UnsupportedOperationException();
+                    }
+                    try {
+                        return method.invoke(delegate, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /**
