@@ -117,9 +117,11 @@ public interface Task<T extends @Nullable Object> {
     /**
      * Runs {@code callback} once the task is done: at once, on the calling thread, if it already is; otherwise on the
      * thread that ends the task, after its terminal event, with no interrupt set and no current task. A callback that
-     * throws is logged; it never affects the task or other callbacks. Callbacks run in the order they were added, and
-     * all of them before any thread already waiting for the task is woken: what such a waiter does next happens after
-     * every callback. Keep callbacks quick; a slow one delays the task's awaiters.
+     * throws is logged; it never affects the task or other callbacks. Callbacks added before the task is done run in
+     * the order they were added, and all of them before any thread already waiting for the task is woken: what such a
+     * waiter does next happens after every callback. One added once the task is done runs at once, even if callbacks
+     * added earlier are still running on the ending thread. Keep callbacks quick; a slow one delays the task's
+     * awaiters.
      *
      * @param callback receives this task
      */

@@ -379,11 +379,12 @@ class TaskEdgeCasesTest {
     }
 
     /**
-     * Done callbacks run in the order they were added, also when one is added while earlier ones are still running:
-     * the late one runs after every callback added before it.
+     * Callbacks added before the task is done run in the order they were added, on the thread that ends it; one added
+     * once the task is done runs at once, on the adding thread, as DESIGN.md says, even while earlier callbacks are
+     * still running.
      */
     @Test
-    void callbacksRunInTheOrderAddedEvenWhenOneIsAddedWhileEarlierOnesRun() throws Exception {
+    void aCallbackAddedOnceTheTaskIsDoneRunsAtOnceEvenWhileEarlierOnesStillRun() throws Exception {
         CountDownLatch finish = new CountDownLatch(1);
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
@@ -405,11 +406,18 @@ class TaskEdgeCasesTest {
         try {
             finish.countDown();
             assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
-            task.addDoneCallback(t -> order.add("third"));
+            Thread adder = Thread.currentThread();
+            AtomicReference<Thread> ranOn = new AtomicReference<>();
+            task.addDoneCallback(t -> {
+                ranOn.set(Thread.currentThread());
+                order.add("late");
+            });
+            assertThat(ranOn.get()).isSameAs(adder);
+            assertThat(order).containsExactly("first", "late");
         } finally {
             releaseFirst.countDown();
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> order.size() == 3);
-        assertThat(order).containsExactly("first", "second", "third");
+        assertThat(order).containsExactly("first", "late", "second");
     }
 }

@@ -16,20 +16,14 @@ import org.slf4j.LoggerFactory;
  * <p>Release runs every callback before it wakes the waiters that were parked, so what a woken waiter does next
  * happens after every callback has seen this release. A waiter that arrives while the callbacks run does not wait for
  * them (it finds the signal released), which is why gather and task groups order failures by {@link
- * RuntimeTask#endingOrder}, not by when their callbacks ran. A callback added while they run is queued behind them
- * and run by the releasing thread, so callbacks keep the order they were added in; one added after the last has run
- * runs at once, on the adding thread.
+ * RuntimeTask#endingOrder}, not by when their callbacks ran.
  *
  * <p>{@link RuntimeTask} extends it rather than holding one, so that the waiters live in the task object itself: one
  * object fewer per task, and one cache line fewer to touch when a task ends or is gathered.
  */
 abstract class DoneSignal {
     private static final Logger log = LoggerFactory.getLogger(DoneSignal.class);
-    /** Released, and every callback has run. */
     private static final Object RELEASED = new Object();
-    /** Released, and the releasing thread is still running callbacks. */
-    private static final Object RELEASING = new Object();
-
     private static final VarHandle HEAD;
 
     static {
@@ -40,40 +34,18 @@ abstract class DoneSignal {
         }
     }
 
-    /**
-     * Null or the top {@link Node} of the stack before release; {@link #RELEASING} or the top {@link LateNode} of the
-     * callbacks added since, while the releasing thread runs callbacks; then {@link #RELEASED}.
-     */
+    /** Null, the top {@link Node} of the stack, or {@link #RELEASED}. */
     @SuppressWarnings("UnusedVariable") // accessed through HEAD
     private volatile @Nullable Object head;
 
-    /** A waiter or a callback added before release. */
-    private static class Node {
-        final @Nullable Thread waiter;
-        final @Nullable Consumer<Object> callback;
-        final @Nullable Node next;
-
-        Node(@Nullable Thread waiter, @Nullable Consumer<Object> callback, @Nullable Node next) {
-            this.waiter = waiter;
-            this.callback = callback;
-            this.next = next;
-        }
-    }
-
-    /** A callback added while the releasing thread runs the earlier ones; it runs after them, on that thread. */
-    private static final class LateNode extends Node {
-        LateNode(Consumer<Object> callback, @Nullable LateNode next) {
-            super(null, callback, next);
-        }
-    }
+    private record Node(
+            @Nullable Thread waiter,
+            @Nullable Consumer<Object> callback,
+            @Nullable Node next) {}
 
     /** {@return whether {@link #release} has been called} */
     final boolean isReleased() {
-        return isReleased(head);
-    }
-
-    private static boolean isReleased(@Nullable Object top) {
-        return top == RELEASED || top == RELEASING || top instanceof LateNode;
+        return head == RELEASED;
     }
 
     /** Adds a callback to run on release; returns false, without adding it, if already released. */
@@ -89,7 +61,7 @@ abstract class DoneSignal {
         if (!push(Thread.currentThread(), null)) {
             return;
         }
-        while (!isReleased()) {
+        while (head != RELEASED) {
             LockSupport.park(this);
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -102,7 +74,7 @@ abstract class DoneSignal {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (isReleased()) {
+        if (head == RELEASED) {
             return true;
         }
         if (nanos <= 0) {
@@ -112,7 +84,7 @@ abstract class DoneSignal {
         if (!push(Thread.currentThread(), null)) {
             return true;
         }
-        while (!isReleased()) {
+        while (head != RELEASED) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -131,7 +103,7 @@ abstract class DoneSignal {
         if (!push(Thread.currentThread(), null)) {
             return false;
         }
-        while (!isReleased()) {
+        while (head != RELEASED) {
             LockSupport.park(this);
             interrupted |= Thread.interrupted();
         }
@@ -143,55 +115,38 @@ abstract class DoneSignal {
      * logged with the subject and does not stop the others.
      */
     final void release(Object subject) {
-        Object top;
-        do {
-            top = head;
-            if (isReleased(top)) {
-                return;
-            }
-            if (top == null && HEAD.compareAndSet(this, null, RELEASED)) {
-                return; // nothing to run: no later callback can be overtaken
-            }
-        } while (top == null || !HEAD.compareAndSet(this, top, RELEASING));
+        Object top = HEAD.getAndSet(this, RELEASED);
+        if (top == RELEASED || top == null) {
+            return;
+        }
         Node node = (Node) top;
-        if (node.next == null) { // the common case: one waiter or one callback
+        if (node.next() == null) { // the common case: one waiter or one callback
             notify(node, subject);
-        } else {
-            Node[] inOrder = inOrder(node);
-            for (Node n : inOrder) {
-                if (n.callback != null) {
-                    notify(n, subject);
-                }
-            }
-            for (Node n : inOrder) {
-                if (n.waiter != null) {
-                    notify(n, subject);
-                }
-            }
+            return;
         }
-        while (!HEAD.compareAndSet(this, RELEASING, RELEASED)) {
-            for (Node late : inOrder((Node) HEAD.getAndSet(this, RELEASING))) { // callbacks added meanwhile
-                notify(late, subject);
-            }
-        }
-    }
-
-    /** {@return the nodes of the stack from {@code top} down, oldest first} */
-    private static Node[] inOrder(Node top) {
         int count = 0;
-        for (Node n = top; n != null; n = n.next) {
+        for (Node n = node; n != null; n = n.next()) {
             count++;
         }
         Node[] inOrder = new Node[count];
-        for (Node n = top; n != null; n = n.next) {
+        for (Node n = node; n != null; n = n.next()) {
             inOrder[--count] = n;
         }
-        return inOrder;
+        for (Node n : inOrder) {
+            if (n.callback() != null) {
+                notify(n, subject);
+            }
+        }
+        for (Node n : inOrder) {
+            if (n.waiter() != null) {
+                notify(n, subject);
+            }
+        }
     }
 
     private static void notify(Node node, Object subject) {
-        Thread waiter = node.waiter;
-        Consumer<Object> callback = node.callback;
+        Thread waiter = node.waiter();
+        Consumer<Object> callback = node.callback();
         if (waiter != null) {
             LockSupport.unpark(waiter);
         } else if (callback != null) {
@@ -208,18 +163,10 @@ abstract class DoneSignal {
     private boolean push(@Nullable Thread waiter, @Nullable Consumer<Object> callback) {
         for (; ; ) {
             Object top = head;
-            Node node;
             if (top == RELEASED) {
                 return false;
-            } else if (top == RELEASING || top instanceof LateNode) {
-                if (callback == null) {
-                    return false; // released: a waiter does not wait for callbacks
-                }
-                node = new LateNode(callback, top instanceof LateNode late ? late : null);
-            } else {
-                node = new Node(waiter, callback, (Node) top);
             }
-            if (HEAD.compareAndSet(this, top, node)) {
+            if (HEAD.compareAndSet(this, top, new Node(waiter, callback, (Node) top))) {
                 return true;
             }
         }

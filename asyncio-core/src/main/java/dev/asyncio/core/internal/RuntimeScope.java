@@ -89,16 +89,14 @@ public final class RuntimeScope implements CancellationScope {
         cancel("cancel() was called");
     }
 
-    /** Cancels the scope for {@code reason}; returns false if it was already cancelled. */
+    /**
+     * Cancels the scope for {@code reason}; returns false if it was already cancelled. The body is interrupted first:
+     * cancelling a pending task runs its observers and done callbacks on this thread, and a slow one must not hold up
+     * the body's cancellation.
+     */
     boolean cancel(String reason) {
         if (!cancelReason.compareAndSet(null, reason)) {
             return false;
-        }
-        String taskReason = "its " + describe() + " was cancelled (" + reason + ")";
-        tasks.forEach(task -> task.cancel(taskReason));
-        String childReason = "its enclosing " + describe() + " was cancelled";
-        for (RuntimeScope child : children) {
-            child.cancel(childReason);
         }
         lock.lock();
         try {
@@ -108,6 +106,12 @@ public final class RuntimeScope implements CancellationScope {
         } finally {
             lock.unlock();
         }
+        String childReason = "its enclosing " + describe() + " was cancelled";
+        for (RuntimeScope child : children) {
+            child.cancel(childReason);
+        }
+        String taskReason = "its " + describe() + " was cancelled (" + reason + ")";
+        tasks.forEach(task -> task.cancel(taskReason));
         return true;
     }
 
@@ -134,7 +138,13 @@ public final class RuntimeScope implements CancellationScope {
         if (timeout.isZero()) {
             cancel(reason);
         } else {
-            deadlineTimer = loop.timers().schedule(timeout, () -> cancel(reason));
+            // off the clock thread: cancelling runs the observers and callbacks of pending tasks
+            deadlineTimer = loop.timers()
+                    .schedule(
+                            timeout,
+                            () -> Thread.ofVirtual()
+                                    .name(loop.name() + "/deadline-" + id)
+                                    .start(() -> cancel(reason)));
         }
     }
 
@@ -211,7 +221,7 @@ public final class RuntimeScope implements CancellationScope {
 
     /**
      * Exits the scope after its body: cancels and awaits leftover tasks, closes resources, publishes the exit. No
-     * interrupt the scope sent survives it; see {@link #keepsInterrupt} for those that do.
+     * interrupt the scope sent survives it; see {@link #passOnInterrupt} for those that do.
      *
      * @param failure what the body threw, or null
      * @return the exception to rethrow, with close failures suppressed, or null
@@ -233,21 +243,29 @@ public final class RuntimeScope implements CancellationScope {
         interrupted |= awaitTasks();
         closeResources(failure);
         close(failure);
-        if (interrupted && keepsInterrupt()) {
-            Thread.currentThread().interrupt();
+        if (interrupted) {
+            passOnInterrupt();
         }
         return failure;
     }
 
     /**
-     * Whether an interrupt that exit absorbed belongs to someone other than this scope, so it must outlive the exit:
-     * on a task's thread, when the task itself has a cancellation pending (it was cancelled while the scope ran or
-     * waited for its leftovers, and its next JDK blocking call must still see it); on any other thread, when nothing
-     * cancelled the scope, so the interrupt was foreign.
+     * Passes on an interrupt that exit absorbed unless this scope (or one around it) sent it. On a task's thread: a
+     * cancellation of the task itself keeps its interrupt (its next JDK blocking call must still see it), and an
+     * interrupt nobody in the runtime sent acts as {@code cancel()} of the task, as everywhere. On any other thread a
+     * foreign interrupt is set again.
      */
-    private boolean keepsInterrupt() {
+    private void passOnInterrupt() {
         RuntimeTask<?> task = Current.task();
-        return task != null ? task.isCancelRequested() : !isCancelled();
+        if (task != null && task.isCancelRequested()) {
+            Thread.currentThread().interrupt();
+        } else if (isCancelled()) {
+            return; // the interrupt was this scope's, or an enclosing one's
+        } else if (task != null) {
+            task.cancel("its thread was interrupted"); // interrupts it again
+        } else {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
