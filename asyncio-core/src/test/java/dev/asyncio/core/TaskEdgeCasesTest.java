@@ -420,4 +420,45 @@ class TaskEdgeCasesTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> order.size() == 3);
         assertThat(order).containsExactly("first", "late", "second");
     }
+
+    /**
+     * A task that cancels a pending task runs that task's done callbacks on its own thread; if the canceller is itself
+     * cancelled meanwhile, its cancellation keeps its interrupt, so its next plain JDK blocking call is interrupted.
+     */
+    @RepeatedTest(5)
+    void aCancellerCancelledWhileItRunsAPendingTasksCallbacksKeepsItsInterrupt() throws Exception {
+        try (EventLoop limited = EventLoop.builder()
+                .name("task-edges-limited")
+                .maxConcurrentTasks(1)
+                .build()) {
+            CountDownLatch callbackRunning = new CountDownLatch(1);
+            AtomicBoolean cancelSent = new AtomicBoolean();
+            CountDownLatch afterTheCancel = new CountDownLatch(1);
+            AtomicReference<Task<Integer>> pending = new AtomicReference<>();
+            Task<Integer> canceller = limited.createTask(() -> {
+                Task<Integer> queued = limited.createTask(() -> 1); // PENDING: this task holds the one slot
+                queued.addDoneCallback(t -> {
+                    callbackRunning.countDown();
+                    while (!cancelSent.get()) {
+                        Thread.onSpinWait(); // runs on the canceller's thread, and does not touch its interrupt
+                    }
+                });
+                pending.set(queued);
+                queued.cancel();
+                afterTheCancel.await(); // a plain JDK call: the canceller's own cancellation must interrupt it
+                return 1;
+            });
+            try {
+                assertThat(callbackRunning.await(5, TimeUnit.SECONDS)).isTrue();
+                canceller.cancel();
+                cancelSent.set(true);
+                await().atMost(Duration.ofSeconds(30)).until(canceller::isDone);
+                assertThat(canceller.state()).isEqualTo(TaskState.CANCELLED);
+                assertThat(pending.get().state()).isEqualTo(TaskState.CANCELLED);
+            } finally {
+                cancelSent.set(true);
+                afterTheCancel.countDown();
+            }
+        }
+    }
 }

@@ -69,7 +69,11 @@ public final class Current {
         return previous;
     }
 
-    /** Runs {@code action} with no current task or scope and no interrupt set, then restores all three. */
+    /**
+     * Runs {@code action} with no current task or scope and no interrupt set, then restores all three. An interrupt
+     * that arrives meanwhile is dropped (the action's callbacks may set one, and it is not the caller's), unless the
+     * calling task has been cancelled meanwhile: then it is its cancellation's, and kept.
+     */
     static void outside(Runnable action) {
         RuntimeTask<?> task = owner();
         RuntimeTask<?> current = task != null && task.current ? task : null;
@@ -88,8 +92,8 @@ public final class Current {
             } else if (scope != null) {
                 SCOPE.set(scope);
             }
-            Thread.interrupted(); // an interrupt the action set is not the caller's
-            if (interrupted) {
+            boolean arrived = Thread.interrupted();
+            if (interrupted || (arrived && current != null && current.isCancelRequested())) {
                 Thread.currentThread().interrupt();
             }
         }

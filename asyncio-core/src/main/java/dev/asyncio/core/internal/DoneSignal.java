@@ -150,12 +150,11 @@ abstract class DoneSignal {
         if (waiter != null) {
             LockSupport.unpark(waiter);
         } else if (callback != null) {
+            Thread.interrupted(); // each callback starts with no interrupt set, whatever came before it
             try {
                 callback.accept(subject);
             } catch (Throwable e) {
                 log.error("A done callback of {} threw", subject, e);
-            } finally {
-                Thread.interrupted(); // each callback starts with no interrupt set, whatever the one before did
             }
         }
     }
