@@ -1,7 +1,6 @@
 package dev.asyncio.concurrency;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.asyncio.Asyncio;
 import dev.asyncio.core.EventLoop;
@@ -10,6 +9,7 @@ import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
 import dev.asyncio.exception.GatherException;
 import dev.asyncio.exception.TaskCancelledException;
+import dev.asyncio.testing.SeededTrials;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -86,30 +86,14 @@ class GatherModelStressTest {
         }
     }
 
-    /** A bounded wait that polls often: the default first poll after 100 ms would dominate a trial. */
     private static ConditionFactory bounded() {
-        return await().pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(1))
-                .atMost(BOUND);
+        return SeededTrials.bounded(BOUND);
     }
 
     @Test
     void gatherAndGroupsFollowTheModel() throws Exception {
-        String replay = System.getProperty("gather.model.seed");
-        if (replay != null) {
-            new Trial(Long.parseLong(replay)).run();
-            return;
-        }
-        int trials = Integer.getInteger("gather.model.trials", 100);
-        long base = Long.getLong("gather.model.base", System.nanoTime());
-        Random seeds = new Random(base);
-        long start = System.nanoTime();
-        for (int t = 0; t < trials; t++) {
-            new Trial(seeds.nextLong()).run();
-        }
-        System.out.printf(
-                "GatherModelStressTest: %d trials (base seed %d) in %d ms%n",
-                trials, base, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        String ran = SeededTrials.run("gather.model", 100, seed -> new Trial(seed).run());
+        System.out.println("GatherModelStressTest: " + ran);
     }
 
     /** One random batch, gathered once, checked against the model. */

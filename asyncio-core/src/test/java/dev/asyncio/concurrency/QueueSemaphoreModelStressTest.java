@@ -2,7 +2,6 @@ package dev.asyncio.concurrency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.asyncio.core.EventLoop;
 import dev.asyncio.core.LoopStats;
@@ -11,6 +10,7 @@ import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
 import dev.asyncio.exception.QueueShutdownException;
 import dev.asyncio.exception.TaskCancelledException;
+import dev.asyncio.testing.SeededTrials;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,7 +25,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -76,36 +75,16 @@ class QueueSemaphoreModelStressTest {
         WITH_PERMIT
     }
 
-    /** A bounded wait that polls often: the default first poll after 100 ms would dominate a trial. */
     private static ConditionFactory bounded() {
-        return await().pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(1))
-                .atMost(BOUND);
+        return SeededTrials.bounded(BOUND);
     }
 
     @Test
     void queueAndSemaphoreFollowTheModel() throws Exception {
-        String replay = System.getProperty("queue.model.seed");
-        if (replay != null) {
-            new Trial(Long.parseLong(replay)).run();
-            return;
-        }
-        int trials = Integer.getInteger("queue.model.trials", 100);
-        long base = Long.getLong("queue.model.base", System.nanoTime());
-        Random seeds = new Random(base);
-        long start = System.nanoTime();
-        for (int t = 0; t < trials; t++) {
-            new Trial(seeds.nextLong()).run();
-        }
+        String ran = SeededTrials.run("queue.model", 100, seed -> new Trial(seed).run());
         System.out.printf(
-                "QueueSemaphoreModelStressTest: %d trials (base seed %d) in %d ms; %d cancellations, %d shutdown"
-                        + " refusals, %d items moved%n",
-                trials,
-                base,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-                CANCELS_SEEN.get(),
-                SHUTDOWN_SEEN.get(),
-                ITEMS_MOVED.get());
+                "QueueSemaphoreModelStressTest: %s; %d cancellations, %d shutdown refusals, %d items moved%n",
+                ran, CANCELS_SEEN.get(), SHUTDOWN_SEEN.get(), ITEMS_MOVED.get());
     }
 
     /** One random workload, checked against the model. */
