@@ -216,7 +216,9 @@ public final class RuntimeTask<T extends @Nullable Object> extends DoneSignal
 
     private void finish(@Nullable T result, @Nullable Throwable thrown) {
         Object request = CANCELLATION.compareAndExchange(this, null, SEALED);
-        awaitCancelInterrupt(); // a request that won before the seal (then still in place) has sent its interrupt
+        if (request != null) {
+            awaitCancelInterrupt(); // the request that won before the seal has sent its interrupt
+        }
         Thread.interrupted(); // the body has exited: no interrupt, sent by the runtime or not, outlives it
         TaskCancelledException cancelled = null;
         if (request instanceof String reason) {
