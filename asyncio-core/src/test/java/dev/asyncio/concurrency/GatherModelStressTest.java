@@ -9,6 +9,7 @@ import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
 import dev.asyncio.exception.GatherException;
 import dev.asyncio.exception.TaskCancelledException;
+import dev.asyncio.testing.LoopAssertions;
 import dev.asyncio.testing.SeededTrials;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -621,12 +622,7 @@ class GatherModelStressTest {
         }
 
         void assertBalanced(LoopStats stats, String where) {
-            assertThat(stats.created())
-                    .as("unbalanced " + stats + " " + tag + " " + where)
-                    .isEqualTo(
-                            stats.completed() + stats.failed() + stats.cancelled() + stats.active() + stats.pending());
-            assertThat(stats.active()).as("active " + stats + " " + tag).isZero();
-            assertThat(stats.pending()).as("pending " + stats + " " + tag).isZero();
+            LoopAssertions.assertSettled(stats, tag + " " + where);
         }
 
         @SuppressWarnings("unchecked")

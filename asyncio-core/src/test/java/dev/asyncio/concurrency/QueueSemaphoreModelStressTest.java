@@ -10,6 +10,7 @@ import dev.asyncio.core.Task;
 import dev.asyncio.core.TaskState;
 import dev.asyncio.exception.QueueShutdownException;
 import dev.asyncio.exception.TaskCancelledException;
+import dev.asyncio.testing.LoopAssertions;
 import dev.asyncio.testing.SeededTrials;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -631,12 +632,7 @@ class QueueSemaphoreModelStressTest {
         }
 
         void assertBalanced(LoopStats stats, String where) {
-            assertThat(stats.created())
-                    .as("unbalanced " + stats + " " + tag + " " + where)
-                    .isEqualTo(
-                            stats.completed() + stats.failed() + stats.cancelled() + stats.active() + stats.pending());
-            assertThat(stats.active()).as("active " + stats + " " + tag).isZero();
-            assertThat(stats.pending()).as("pending " + stats + " " + tag).isZero();
+            LoopAssertions.assertSettled(stats, tag + " " + where);
         }
     }
 }
